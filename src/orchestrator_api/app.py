@@ -1,0 +1,92 @@
+"""``create_app()``: the connexion app that serves ``openapi/v1.yaml``.
+
+The spec is added once under ``/api/v1``; the resolver binds each operationId to its handler; problem
+handlers sit on connexion's middleware so routing, validation and security errors become RFC 7807 bodies;
+the Flask app commits the request's session in one ``after_request`` hook.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import flask
+import werkzeug.exceptions
+from connexion import FlaskApp
+from connexion.exceptions import ProblemException
+from connexion.middleware import MiddlewarePosition
+from connexion.options import SwaggerUIOptions
+from marshmallow import ValidationError
+from sqlalchemy.exc import IntegrityError, OperationalError
+from starlette.exceptions import HTTPException
+
+from orchestrator_api import db, problems
+from orchestrator_api.config import Settings, get_settings
+from orchestrator_api.middleware import AcceptMiddleware, BodyLimitMiddleware, RequestContextMiddleware
+from orchestrator_api.resolver import OperationResolver
+from orchestrator_api.spec import load_spec, operations
+
+API_BASE = "/api/v1"
+
+
+def _reraise_werkzeug(exc: werkzeug.exceptions.HTTPException) -> flask.Response:
+    """Routing errors inside Flask become our problems; 405 keeps its ``Allow`` header."""
+    if isinstance(exc, werkzeug.exceptions.MethodNotAllowed):
+        allowed = ", ".join(sorted(exc.valid_methods or []))
+        raise problems.MethodNotAllowed(
+            detail=f"{flask.request.method} is not allowed here; use {allowed}", headers={"Allow": allowed}
+        )
+    if isinstance(exc, werkzeug.exceptions.NotFound):
+        raise problems.NotFound(detail=f"No resource at {flask.request.path}")
+    raise HTTPException(exc.code or 500, detail=exc.description)
+
+
+def _root() -> werkzeug.Response:
+    return flask.redirect(f"{API_BASE}/ui/")
+
+
+def create_app(settings: Settings | None = None) -> FlaskApp:
+    """Build the ASGI app; the database is bound lazily by :mod:`orchestrator_api.db`."""
+    settings = settings or get_settings()
+    spec: dict[str, Any] = load_spec()
+    ops = operations(spec)
+    app = FlaskApp(
+        __name__,
+        swagger_ui_options=SwaggerUIOptions(
+            swagger_ui_path="/ui",
+            swagger_ui_config={"persistAuthorization": True, "displayRequestDuration": True},
+        ),
+    )
+    app.add_middleware(RequestContextMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        position=MiddlewarePosition.BEFORE_SWAGGER,
+        max_bytes=settings.max_request_body_bytes,
+    )
+    app.add_middleware(
+        AcceptMiddleware,
+        position=MiddlewarePosition.BEFORE_VALIDATION,
+        produces={op_id: list(info.produces) for op_id, info in ops.items()},
+    )
+    app.add_api(
+        spec,
+        resolver=OperationResolver(ops),
+        strict_validation=True,
+        validate_responses=settings.validate_responses,
+        pythonic_params=False,
+    )
+    app.add_error_handler(ProblemException, problems.handle_problem)
+    app.add_error_handler(HTTPException, problems.handle_http_exception)
+    app.add_error_handler(ValidationError, problems.handle_validation_error)
+    app.add_error_handler(IntegrityError, problems.handle_integrity_error)
+    app.add_error_handler(OperationalError, problems.handle_operational_error)
+    app.add_error_handler(Exception, problems.handle_unexpected)
+
+    flask_app = app.app
+    flask_app.json.sort_keys = False
+    flask_app.after_request(db.commit_request_session)
+    flask_app.teardown_request(db.close_request_session)
+    flask_app.register_error_handler(werkzeug.exceptions.HTTPException, _reraise_werkzeug)
+    flask_app.add_url_rule("/", "root", _root)
+    logging.getLogger("connexion").setLevel(logging.ERROR)
+    return app

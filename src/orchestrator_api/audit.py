@@ -1,0 +1,68 @@
+"""The audit trail: every successful mutating operation writes one event-log row, in the same transaction.
+
+The resolver calls :func:`record` after a handler returns; handlers that know more (the logical date of the
+run they touched, how many rows changed) add it with :func:`annotate`. Secrets never reach the row: every
+argument goes through :func:`~orchestrator_api.redaction.mask_secrets`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import flask
+
+from orchestrator_api import db
+from orchestrator_api.models.event_log import EventLog
+from orchestrator_api.redaction import mask_secrets
+from orchestrator_api.security.principal import Principal
+
+# Arguments that identify what was acted on get their own columns; the rest go to `extra`.
+_COLUMNS = {"dag_id": "dag_id", "dag_run_id": "run_id", "task_id": "task_id", "map_index": "map_index"}
+
+
+def annotate(**fields: Any) -> None:
+    """Add details to this request's audit row (``execution_date=...``, ``extra_detail=...``)."""
+    notes: dict[str, Any] = flask.g.setdefault("audit_notes", {})
+    notes.update(fields)
+
+
+def record(operation_id: str, principal: Principal | None, arguments: Mapping[str, Any]) -> EventLog:
+    """Add the event-log row for ``operation_id`` to the request's session."""
+    notes: dict[str, Any] = flask.g.pop("audit_notes", {})
+    columns: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    for name, value in arguments.items():
+        column = _COLUMNS.get(name)
+        if column and value is not None and value != "~":
+            columns[column] = value
+        elif name == "task_try_number":
+            columns["try_number"] = value
+        else:
+            extra[name] = _jsonable(value)
+    if "detail" in notes:
+        extra["detail"] = _jsonable(notes["detail"])
+    execution_date = notes.get("execution_date")
+    entry = EventLog(
+        event=operation_id,
+        owner=principal.username if principal else None,
+        owner_display_name=principal.username if principal else None,
+        execution_date=execution_date if isinstance(execution_date, datetime) else None,
+        extra=json.dumps(mask_secrets(extra), sort_keys=True, default=str) if extra else None,
+        **{k: v for k, v in notes.items() if k in {"dag_id", "run_id", "task_id", "map_index", "try_number"}},
+        **{k: v for k, v in columns.items() if k not in notes},
+    )
+    db.session().add(entry)
+    return entry
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value

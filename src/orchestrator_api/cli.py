@@ -1,0 +1,165 @@
+"""``orchestrator-api``: db migrate | users create | dags sync | serve.
+
+Each command prints what it did, is safe to repeat where that makes sense, and on failure exits 1 with a
+one-line message on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from orchestrator_api import __version__, db
+from orchestrator_api.config import PREFIX, ConfigError, get_settings
+from orchestrator_api.dags import DagFolderError, sync_dags
+from orchestrator_api.migrations import current_revision, upgrade
+from orchestrator_api.models.auth import Role, User
+from orchestrator_api.security.passwords import generate_password, hash_password
+
+
+class CommandError(Exception):
+    """A failure to report in one line."""
+
+
+def cmd_db_migrate(_args: argparse.Namespace) -> None:
+    engine = db.engine()
+    before = current_revision(engine)
+    upgrade(engine)
+    after = current_revision(engine)
+    url = engine.url.render_as_string(hide_password=True)
+    print(
+        f"database {url}: "
+        + (f"upgraded {before or 'empty'} -> {after}" if before != after else f"at {after}")
+    )
+
+
+def _password(args: argparse.Namespace) -> tuple[str, bool]:
+    """The password to set and whether it was generated (and so must be shown once)."""
+    if args.password:
+        return args.password, False
+    from_env = os.environ.get(f"{PREFIX}PASSWORD")
+    if from_env:
+        return from_env, False
+    if args.generate_password:
+        return generate_password(), True
+    if not sys.stdin.isatty():
+        raise CommandError(f"no password: pass --password, set {PREFIX}PASSWORD or use --generate-password")
+    first = getpass.getpass("Password: ")
+    if first != getpass.getpass("Repeat password: "):
+        raise CommandError("the passwords do not match")
+    return first, False
+
+
+def cmd_users_create(args: argparse.Namespace) -> None:
+    with db.transaction() as session:
+        if session.scalar(select(User.id).where(User.username == args.username)) is not None:
+            print(f"user {args.username} already exists; left unchanged")
+            return
+        role = session.scalar(select(Role).where(Role.name == args.role))
+        if role is None:
+            names = ", ".join(session.scalars(select(Role.name).order_by(Role.name)))
+            raise CommandError(f"role {args.role!r} does not exist (roles: {names})")
+        if session.scalar(select(User.id).where(User.email == args.email)) is not None:
+            raise CommandError(f"another user already has the email {args.email}")
+        password, generated = _password(args)
+        if len(password) < 8:
+            raise CommandError("the password must have at least 8 characters")
+        session.add(
+            User(
+                username=args.username,
+                email=args.email,
+                first_name=args.firstname,
+                last_name=args.lastname,
+                password_hash=hash_password(password),
+                roles=[role],
+            )
+        )
+    print(f"created user {args.username} with role {args.role}")
+    if generated:
+        print(f"password for {args.username} (shown once): {password}")
+
+
+def cmd_dags_sync(args: argparse.Namespace) -> None:
+    folder = Path(args.dags_folder or get_settings().dags_folder)
+    try:
+        with db.transaction() as session:
+            report = sync_dags(session, folder)
+    except DagFolderError as exc:
+        raise CommandError(str(exc)) from None
+    print(report.summary())
+    if args.strict and report.import_errors:
+        raise CommandError(f"{len(report.import_errors)} DAG file(s) failed to load")
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    from orchestrator_api.server import serve
+
+    settings = get_settings()
+    serve(
+        bind=args.bind or settings.bind,
+        workers=args.workers or settings.workers,
+        timeout=settings.worker_timeout,
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="orchestrator-api", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    groups = parser.add_subparsers(dest="group", required=True)
+
+    database = groups.add_parser("db", help="the metadata database").add_subparsers(
+        dest="command", required=True
+    )
+    database.add_parser("migrate", help="create or upgrade the schema").set_defaults(func=cmd_db_migrate)
+
+    users = groups.add_parser("users", help="users").add_subparsers(dest="command", required=True)
+    create = users.add_parser("create", help="create a user (no change if the username exists)")
+    create.add_argument("--username", required=True)
+    create.add_argument("--email", required=True)
+    create.add_argument("--role", required=True, help="Admin, Op, User, Viewer, Public or a custom role")
+    create.add_argument("--firstname", default="")
+    create.add_argument("--lastname", default="")
+    create.add_argument("--password", help=f"else ${PREFIX}PASSWORD, else a prompt")
+    create.add_argument("--generate-password", action="store_true", help="generate one and print it once")
+    create.set_defaults(func=cmd_users_create)
+
+    dags = groups.add_parser("dags", help="DAG files").add_subparsers(dest="command", required=True)
+    sync = dags.add_parser("sync", help="load every DAG file of the folder into the store")
+    sync.add_argument("--dags-folder", help=f"default: ${PREFIX}DAGS_FOLDER")
+    sync.add_argument("--strict", action="store_true", help="exit 1 if any file fails to load")
+    sync.set_defaults(func=cmd_dags_sync)
+
+    serve = groups.add_parser("serve", help="serve the API with gunicorn and uvicorn workers")
+    serve.add_argument("--bind", help=f"HOST:PORT (default: ${PREFIX}BIND)")
+    serve.add_argument("--workers", type=int, help=f"worker processes (default: ${PREFIX}WORKERS)")
+    serve.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    func: Callable[[argparse.Namespace], None] = args.func
+    try:
+        func(args)
+    except (CommandError, ConfigError) as exc:
+        print(f"orchestrator-api: error: {exc}", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as exc:
+        original = getattr(exc, "orig", None)
+        detail = str(original) if original is not None else type(exc).__name__
+        print(f"orchestrator-api: database error: {detail.splitlines()[0]}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

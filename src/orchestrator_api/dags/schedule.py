@@ -1,0 +1,198 @@
+"""Schedules: what a DAG file may say, how Airflow 2 shows it, and when the next run is due.
+
+Everything here is pure, so the API can use it too (triggering a run, serializing a DAG). Functions accept a
+:data:`Schedule` or the JSON shape stored in ``Dag.schedule`` (``{"cron": ...}``, ``{"preset": ...}``,
+``{"datasets": [...]}`` or null). All datetimes are aware UTC.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple
+
+from croniter import croniter
+
+from orchestrator_api.dags.cron_text import describe_cron
+from orchestrator_api.timeutil import as_utc
+
+ONCE = "@once"
+# Presets other than @once are plain cron expressions, as in Airflow.
+PRESET_CRON: dict[str, str] = {
+    "@hourly": "0 * * * *",
+    "@daily": "0 0 * * *",
+    "@weekly": "0 0 * * 0",
+    "@monthly": "0 0 1 * *",
+    "@yearly": "0 0 1 1 *",
+}
+PRESETS: tuple[str, ...] = (ONCE, *PRESET_CRON)
+_TICK = timedelta(microseconds=1)
+
+
+@dataclass(frozen=True)
+class CronSchedule:
+    """A five-field cron expression, whitespace-normalised."""
+
+    expression: str
+
+
+@dataclass(frozen=True)
+class PresetSchedule:
+    """One of :data:`PRESETS`."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class DatasetSchedule:
+    """Run when every listed dataset has been updated."""
+
+    uris: tuple[str, ...]
+
+
+Schedule = CronSchedule | PresetSchedule | DatasetSchedule
+ScheduleLike = Schedule | Mapping[str, Any] | None
+
+
+class DagRunInfo(NamedTuple):
+    """When a run is due: its logical date (= data interval start) and when it may be created."""
+
+    logical_date: datetime
+    data_interval_start: datetime
+    data_interval_end: datetime
+    create_after: datetime
+
+
+def schedule_to_json(schedule: Schedule | None) -> dict[str, Any] | None:
+    """The shape stored in ``Dag.schedule``."""
+    if isinstance(schedule, CronSchedule):
+        return {"cron": schedule.expression}
+    if isinstance(schedule, PresetSchedule):
+        return {"preset": schedule.name}
+    if isinstance(schedule, DatasetSchedule):
+        return {"datasets": list(schedule.uris)}
+    return None
+
+
+def schedule_from_json(value: ScheduleLike) -> Schedule | None:
+    """The schedule for a stored ``Dag.schedule`` value (a :data:`Schedule` is returned unchanged)."""
+    if value is None or isinstance(value, CronSchedule | PresetSchedule | DatasetSchedule):
+        return value
+    if "cron" in value:
+        return CronSchedule(str(value["cron"]))
+    if "preset" in value:
+        return PresetSchedule(str(value["preset"]))
+    if "datasets" in value:
+        return DatasetSchedule(tuple(str(uri) for uri in value["datasets"]))
+    raise ValueError(f"not a stored schedule: {dict(value)!r}")
+
+
+def cron_expression(schedule: ScheduleLike) -> str | None:
+    """The cron expression that drives ``schedule``, or None when it is not time-based (or is @once)."""
+    resolved = schedule_from_json(schedule)
+    if isinstance(resolved, CronSchedule):
+        return resolved.expression
+    if isinstance(resolved, PresetSchedule):
+        return PRESET_CRON.get(resolved.name)
+    return None
+
+
+def schedule_interval(schedule: ScheduleLike) -> dict[str, Any] | None:
+    """Airflow's ``schedule_interval`` wire shape: a ``CronExpression`` with the text as written, or None."""
+    resolved = schedule_from_json(schedule)
+    if isinstance(resolved, CronSchedule):
+        return {"__type": "CronExpression", "value": resolved.expression}
+    if isinstance(resolved, PresetSchedule) and resolved.name != ONCE:
+        return {"__type": "CronExpression", "value": resolved.name}
+    return None
+
+
+def timetable_description(schedule: ScheduleLike) -> str:
+    """A sentence describing ``schedule`` the way Airflow's UI does ("At 03:00", "Every hour", ...)."""
+    resolved = schedule_from_json(schedule)
+    if resolved is None:
+        return "Never, external triggers only"
+    if isinstance(resolved, DatasetSchedule):
+        return "Triggered by datasets"
+    if isinstance(resolved, PresetSchedule) and resolved.name == ONCE:
+        return "Once, as soon as possible"
+    expression = cron_expression(resolved)
+    assert expression is not None  # every other preset maps to cron
+    return describe_cron(expression)
+
+
+def next_tick(expression: str, moment: datetime) -> datetime:
+    """The first tick of ``expression`` strictly after ``moment``."""
+    result: datetime = croniter(expression, as_utc(moment)).get_next(datetime)
+    return as_utc(result)
+
+
+def previous_tick(expression: str, moment: datetime) -> datetime:
+    """The last tick of ``expression`` strictly before ``moment``."""
+    result: datetime = croniter(expression, as_utc(moment)).get_prev(datetime)
+    return as_utc(result)
+
+
+def next_dagrun_info(
+    schedule: ScheduleLike,
+    start_date: datetime | None,
+    end_date: datetime | None,
+    catchup: bool,
+    last_logical_date: datetime | None,
+    now: datetime,
+) -> DagRunInfo | None:
+    """The next scheduled run after ``last_logical_date`` (the latest scheduled run), or None.
+
+    Airflow 2's cron semantics: a run's logical date is the start of its data interval and the run is
+    created once the interval has ended. Without catchup the next run is the latest complete interval
+    (never before ``start_date``); with catchup it is the first interval after the last run, or the first
+    interval starting at or after ``start_date``. Runs starting after ``end_date`` are never due.
+    """
+    resolved = schedule_from_json(schedule)
+    if isinstance(resolved, PresetSchedule) and resolved.name == ONCE:
+        return _once_info(start_date, end_date, last_logical_date)
+    expression = cron_expression(resolved)
+    if expression is None:
+        return None
+    earliest = None if start_date is None else next_tick(expression, as_utc(start_date) - _TICK)
+    if not catchup:
+        latest_end = previous_tick(expression, as_utc(now) + _TICK)
+        latest_complete = previous_tick(expression, latest_end)
+        earliest = latest_complete if earliest is None else max(earliest, latest_complete)
+    if last_logical_date is None:
+        if earliest is None:
+            return None
+        start = earliest
+    else:
+        after_last = next_tick(expression, as_utc(last_logical_date))
+        start = after_last if earliest is None else max(after_last, earliest)
+    if end_date is not None and start > as_utc(end_date):
+        return None
+    end = next_tick(expression, start)
+    return DagRunInfo(start, start, end, end)
+
+
+def _once_info(
+    start_date: datetime | None, end_date: datetime | None, last_logical_date: datetime | None
+) -> DagRunInfo | None:
+    if last_logical_date is not None or start_date is None:
+        return None
+    start = as_utc(start_date)
+    if end_date is not None and start > as_utc(end_date):
+        return None
+    return DagRunInfo(start, start, start, start)
+
+
+def infer_manual_data_interval(schedule: ScheduleLike, logical_date: datetime) -> tuple[datetime, datetime]:
+    """The data interval of a manually triggered run at ``logical_date``.
+
+    For cron schedules it is the interval ending at the latest tick at or before ``logical_date``, as in
+    Airflow 2; otherwise it is empty, starting and ending at ``logical_date``.
+    """
+    moment = as_utc(logical_date)
+    expression = cron_expression(schedule)
+    if expression is None:
+        return moment, moment
+    end = previous_tick(expression, moment + _TICK)
+    return previous_tick(expression, end), end

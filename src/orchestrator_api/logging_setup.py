@@ -1,0 +1,16 @@
+"""One logging configuration for the server and the CLI: plain lines on stderr."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+
+def configure_logging(level: str = "INFO") -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    # uvicorn's own access log would repeat ours without the request id; its error log stays.
+    logging.getLogger("uvicorn.access").disabled = True

@@ -1,0 +1,178 @@
+"""ASGI middleware around connexion's stack: request ids and access log, body size limit, negotiation."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from orchestrator_api.problems import NotAcceptable, PayloadTooLarge
+from orchestrator_api.redaction import redact_path
+
+access_log = logging.getLogger("orchestrator_api.access")
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
+class RequestContextMiddleware:
+    """Give every request an id (kept from a sane ``X-Request-ID``), echo it, and log one line per request.
+
+    The line has method, path (trigger tokens redacted, no query string: it may carry tokens), status,
+    duration, request id and the authenticated user. Never a header value or body.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = _header(scope, b"x-request-id")
+        request_id = incoming if incoming and _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        headers = [(k, v) for k, v in scope["headers"] if k != b"x-request-id"]
+        headers.append((b"x-request-id", request_id.encode()))
+        scope = {**scope, "headers": headers}
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message = {
+                    **message,
+                    "headers": [*message.get("headers", []), (b"x-request-id", request_id.encode())],
+                }
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            context = scope.get("extensions", {}).get("connexion_context", {})
+            access_log.info(
+                "%s %s %s %.1fms id=%s user=%s",
+                scope["method"],
+                redact_path(scope["path"]),
+                status,
+                (time.perf_counter() - started) * 1000,
+                request_id,
+                context.get("user") or "-",
+            )
+
+
+class BodyLimitMiddleware:
+    """Refuse request bodies over the configured size with 413, declared or streamed."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in {"GET", "HEAD", "OPTIONS", "DELETE"}:
+            await self.app(scope, receive, send)
+            return
+        declared = _header(scope, b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            raise self._too_large()
+        # Read the (small, JSON) body up front so a chunked upload is limited too, then replay it.
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                await self.app(scope, _replay([message]), send)
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                raise self._too_large()
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        await self.app(
+            scope, _replay([{"type": "http.request", "body": b"".join(chunks), "more_body": False}]), send
+        )
+
+    def _too_large(self) -> PayloadTooLarge:
+        return PayloadTooLarge(detail=f"The request body exceeds the limit of {self.max_bytes} bytes")
+
+
+def _replay(messages: list[Message]) -> Receive:
+    pending = list(messages)
+
+    async def receive() -> Message:
+        if pending:
+            return pending.pop(0)
+        return {"type": "http.disconnect"}
+
+    return receive
+
+
+def _media_ranges(accept: str) -> list[tuple[str, float]]:
+    ranges = []
+    for part in accept.split(","):
+        pieces = [p.strip() for p in part.split(";")]
+        if not pieces[0]:
+            continue
+        quality = 1.0
+        for param in pieces[1:]:
+            if param.startswith("q="):
+                try:
+                    quality = float(param[2:])
+                except ValueError:
+                    quality = 0.0
+        ranges.append((pieces[0].lower(), quality))
+    return ranges
+
+
+def acceptable(accept: str | None, offered: list[str]) -> bool:
+    """Whether any offered media type satisfies the ``Accept`` header (absent header: anything goes)."""
+    if not accept or not offered:
+        return True
+    for media_range, quality in _media_ranges(accept):
+        if quality <= 0:
+            continue
+        kind, _, subtype = media_range.partition("/")
+        for media_type in offered:
+            offered_kind, _, offered_subtype = media_type.partition("/")
+            if (
+                media_range in {"*/*", "*"}
+                or media_range == media_type
+                or (subtype == "*" and kind == offered_kind)
+            ):
+                return True
+            if offered_subtype.endswith("+json") and media_range == "application/json":
+                return True
+    return False
+
+
+class AcceptMiddleware:
+    """406 when the ``Accept`` header excludes every media type the operation can produce."""
+
+    def __init__(self, app: ASGIApp, produces: Mapping[str, list[str]]) -> None:
+        self.app = app
+        self.produces = produces
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            routing: dict[str, Any] = scope.get("extensions", {}).get("connexion_routing", {})
+            offered = self.produces.get(routing.get("operation_id") or "", [])
+            accept = _header(scope, b"accept")
+            if not acceptable(accept, offered):
+                raise NotAcceptable(
+                    detail=f"This operation produces only {', '.join(offered)}; the Accept header allows none"
+                )
+        await self.app(scope, receive, send)

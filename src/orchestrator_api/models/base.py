@@ -1,0 +1,54 @@
+"""Declarative base, the UTC datetime column type and the ``updated_at`` mixin shared by every table."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import DateTime, Dialect, MetaData, TypeDecorator, func
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from orchestrator_api.timeutil import as_utc, utcnow
+
+# Stable constraint names, so Alembic migrations can refer to them on every backend.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp that is always aware UTC in Python, whatever the backend stores.
+
+    SQLite has no timezone type and hands back naive values; PostgreSQL hands back aware ones in the
+    session's zone. Normalising here means no handler ever compares naive with aware datetimes.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        value = as_utc(value)
+        # SQLite stores text; a fixed naive-UTC form keeps string ordering equal to time ordering.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        return None if value is None else as_utc(value)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime()}
+
+
+class UpdatedAtMixin:
+    """``updated_at`` on every mutable row: the future ETag and change-watch features key off it."""
+
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=utcnow, onupdate=utcnow, server_default=func.current_timestamp(), index=True
+    )

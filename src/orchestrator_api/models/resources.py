@@ -1,0 +1,48 @@
+"""Connections, variables and pools: the resources Airflow users provision from CI."""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from orchestrator_api.models.base import Base, UpdatedAtMixin
+
+DEFAULT_POOL = "default_pool"
+
+
+class Connection(UpdatedAtMixin, Base):
+    __tablename__ = "connection"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conn_id: Mapped[str] = mapped_column(String(250), unique=True)
+    conn_type: Mapped[str] = mapped_column(String(500), index=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    host: Mapped[str | None] = mapped_column(String(500))
+    schema: Mapped[str | None] = mapped_column(String(500))
+    login: Mapped[str | None] = mapped_column(Text)
+    password: Mapped[str | None] = mapped_column(Text)
+    port: Mapped[int | None] = mapped_column(Integer)
+    extra: Mapped[str | None] = mapped_column(Text)
+
+
+class Variable(UpdatedAtMixin, Base):
+    __tablename__ = "variable"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(250), unique=True)
+    val: Mapped[str] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+
+
+class Pool(UpdatedAtMixin, Base):
+    __tablename__ = "slot_pool"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pool: Mapped[str] = mapped_column(String(256), unique=True)
+    slots: Mapped[int] = mapped_column(Integer, default=128)
+    description: Mapped[str | None] = mapped_column(Text)
+    include_deferred: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    @property
+    def is_default(self) -> bool:
+        return self.pool == DEFAULT_POOL

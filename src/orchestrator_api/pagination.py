@@ -1,0 +1,92 @@
+"""``paginate()``: limit capping, offset, the order_by allow-list, a stable tie-breaker and the total.
+
+Handlers build a ``select()`` with their filters and pass the columns clients may sort by; this module is
+the only place that reads ``limit``, ``offset`` and ``order_by``. At most two statements run: the page, and
+a count when the page alone cannot tell the total.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import QueryableAttribute
+
+from orchestrator_api import db
+from orchestrator_api.config import get_settings
+from orchestrator_api.problems import BadRequest
+
+T = TypeVar("T")
+
+SortColumn = QueryableAttribute[Any] | ColumnElement[Any]
+"""A column a client may sort by: a mapped attribute or any SQL expression."""
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    rows: Sequence[T]
+    total: int
+
+
+def effective_limit(limit: int | None) -> int:
+    """The page size: the fallback when absent, never above the configured maximum."""
+    settings = get_settings()
+    if limit is None:
+        return settings.fallback_page_limit
+    if limit < 1:
+        raise BadRequest(detail=f"limit must be at least 1, got {limit}")
+    return min(limit, settings.maximum_page_limit)
+
+
+def parse_order_by(
+    order_by: str | None, sortable: Mapping[str, SortColumn], default: str
+) -> list[ColumnElement[Any]]:
+    """Turn ``order_by`` (comma-separated wire names, ``-`` for descending) into sort clauses."""
+    clauses: list[ColumnElement[Any]] = []
+    for term in (order_by or default).split(","):
+        name = term.strip()
+        descending = name.startswith("-")
+        name = name.removeprefix("-").strip()
+        column = sortable.get(name)
+        if column is None:
+            allowed = ", ".join(sorted(sortable))
+            raise BadRequest(
+                detail=f"Ordering with {name!r} is not supported; order_by accepts {allowed} (- reverses)"
+            )
+        clauses.append(column.desc() if descending else column.asc())
+    return clauses
+
+
+def paginate(
+    stmt: Select[Any],
+    *,
+    limit: int | None,
+    offset: int | None,
+    order_by: str | None,
+    sortable: Mapping[str, SortColumn],
+    default: str,
+    tiebreak: Sequence[SortColumn],
+    scalars: bool = True,
+) -> Page[Any]:
+    """Run one page of ``stmt`` and count the whole filtered set.
+
+    ``tiebreak`` (usually the primary key) is appended to the sort, so rows with equal sort values keep one
+    order and consecutive pages never overlap or skip.
+    """
+    size = effective_limit(limit)
+    start = offset or 0
+    if start < 0:
+        raise BadRequest(detail=f"offset must not be negative, got {start}")
+    ordering = [*parse_order_by(order_by, sortable, default), *(c.asc() for c in tiebreak)]
+    session = db.session()
+    page_stmt = stmt.order_by(*ordering).limit(size).offset(start)
+    result = session.execute(page_stmt)
+    rows: Sequence[Any] = result.scalars().all() if scalars else result.all()
+    if 0 < len(rows) < size or (start == 0 and not rows):
+        total = start + len(rows)  # the last page: the total is known without counting
+    else:
+        count_stmt = select(func.count()).select_from(stmt.order_by(None).subquery())
+        total = session.execute(count_stmt).scalar_one()
+    return Page(rows=rows, total=total)

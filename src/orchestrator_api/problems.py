@@ -1,0 +1,250 @@
+"""RFC 7807 problems: one exception hierarchy, and the handlers that turn every error into one.
+
+Handlers raise ``NotFound(detail=...)`` and friends; everything else (connexion's validation and
+security errors, routing 404/405, marshmallow errors, database conflicts, unexpected exceptions) is
+mapped here, so every error response has the same shape: ``type``, ``title``, ``status``, ``detail`` and
+``instance``, served as ``application/problem+json``. The ``type`` URIs end in Airflow's fragments, so
+clients that switch on them keep working.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from connexion.exceptions import ProblemException
+from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+from marshmallow import ValidationError
+from sqlalchemy.exc import IntegrityError, OperationalError
+from starlette.exceptions import HTTPException
+
+from orchestrator_api.config import get_settings
+from orchestrator_api.redaction import redact_path
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+AUTHENTICATE_CHALLENGE = 'Basic realm="orchestrator-api", Bearer realm="orchestrator-api"'
+
+
+class ApiProblem(ProblemException):  # type: ignore[misc]  # connexion ships no type hints
+    """Base of every problem a handler raises; subclasses set the class attributes."""
+
+    status_code: ClassVar[int] = 500
+    default_title: ClassVar[str] = "Internal Server Error"
+    fragment: ClassVar[str] = "Unknown"
+
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        title: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        ext: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(
+            status=self.status_code,
+            title=title or self.default_title,
+            detail=detail,
+            headers=dict(headers or {}),
+            ext=dict(ext) if ext else None,
+        )
+
+
+class BadRequest(ApiProblem):
+    status_code = 400
+    default_title = "Bad Request"
+    fragment = "BadRequest"
+
+
+class Unauthenticated(ApiProblem):
+    status_code = 401
+    default_title = "Unauthorized"
+    fragment = "Unauthenticated"
+
+
+class PermissionDenied(ApiProblem):
+    status_code = 403
+    default_title = "Forbidden"
+    fragment = "PermissionDenied"
+
+
+class NotFound(ApiProblem):
+    status_code = 404
+    default_title = "Not Found"
+    fragment = "NotFound"
+
+
+class MethodNotAllowed(ApiProblem):
+    status_code = 405
+    default_title = "Method Not Allowed"
+    fragment = "MethodNotAllowed"
+
+
+class NotAcceptable(ApiProblem):
+    status_code = 406
+    default_title = "Not Acceptable"
+    fragment = "NotAcceptable"
+
+
+class AlreadyExists(ApiProblem):
+    status_code = 409
+    default_title = "Conflict"
+    fragment = "AlreadyExists"
+
+
+class PayloadTooLarge(ApiProblem):
+    status_code = 413
+    default_title = "Payload Too Large"
+    fragment = "PayloadTooLarge"
+
+
+class UnsupportedMediaType(ApiProblem):
+    status_code = 415
+    default_title = "Unsupported Media Type"
+    fragment = "UnsupportedMediaType"
+
+
+class Unknown(ApiProblem):
+    status_code = 500
+    default_title = "Internal Server Error"
+    fragment = "Unknown"
+
+
+class ServiceUnavailable(ApiProblem):
+    status_code = 503
+    default_title = "Service Unavailable"
+    fragment = "ServiceUnavailable"
+
+
+_BY_STATUS: dict[int, type[ApiProblem]] = {
+    cls.status_code: cls
+    for cls in (
+        BadRequest,
+        Unauthenticated,
+        PermissionDenied,
+        NotFound,
+        MethodNotAllowed,
+        NotAcceptable,
+        AlreadyExists,
+        PayloadTooLarge,
+        UnsupportedMediaType,
+        Unknown,
+        ServiceUnavailable,
+    )
+}
+
+
+def problem_type(fragment: str) -> str:
+    """The ``type`` URI for a problem: our documentation URL with Airflow's section fragment."""
+    base: str = get_settings().docs_url
+    return f"{base}#section/Errors/{fragment}"
+
+
+def problem_response(
+    request: ConnexionRequest | None,
+    status: int,
+    *,
+    title: str | None = None,
+    detail: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    ext: Mapping[str, Any] | None = None,
+) -> ConnexionResponse:
+    """Build the one problem body every error gets."""
+    cls = _BY_STATUS.get(status) or (BadRequest if status < 500 else Unknown)
+    body: dict[str, Any] = {
+        "type": problem_type(cls.fragment),
+        "title": title or cls.default_title,
+        "status": status,
+        "detail": detail or title or cls.default_title,
+        "instance": redact_path(request.url.path) if request is not None else "",
+    }
+    if ext:
+        body.update({k: v for k, v in ext.items() if k not in body})
+    all_headers = dict(headers or {})
+    if status == 401:
+        all_headers.setdefault("WWW-Authenticate", AUTHENTICATE_CHALLENGE)
+    return ConnexionResponse(
+        status_code=status,
+        mimetype=PROBLEM_JSON,
+        content_type=PROBLEM_JSON,
+        body=json.dumps(body),
+        headers=all_headers,
+    )
+
+
+def _request_id(request: ConnexionRequest) -> str:
+    return str(request.headers.get("x-request-id", "-"))
+
+
+def handle_problem(request: ConnexionRequest, exc: ProblemException) -> ConnexionResponse:
+    """Ours and connexion's problems (validation 400, security 401/403, media type 415...)."""
+    status = int(exc.status or 500)
+    detail = exc.detail
+    if status >= 500 and not isinstance(exc, ApiProblem):
+        # connexion's own 5xx (e.g. a response that breaks the spec) is a bug: log it, show nothing.
+        log.error("request %s: %s: %s", _request_id(request), type(exc).__name__, exc.detail)
+        detail = None
+    if status == 400 and detail and not isinstance(exc, ApiProblem):
+        # jsonschema appends the whole failing schema to its message; the first paragraph is the useful part.
+        detail = str(detail).split("\n\n", 1)[0]
+    title = exc.title if isinstance(exc, ApiProblem) else None
+    ext = exc.ext if isinstance(exc, ApiProblem) else None
+    return problem_response(request, status, title=title, detail=detail, headers=exc.headers, ext=ext)
+
+
+def handle_http_exception(request: ConnexionRequest, exc: HTTPException) -> ConnexionResponse:
+    """Starlette/werkzeug HTTP errors that reached the middleware (routing 404 and 405, mostly)."""
+    headers = dict(exc.headers or {})
+    detail = exc.detail if isinstance(exc.detail, str) else None
+    if exc.status_code == 404:
+        detail = f"No resource at {redact_path(request.url.path)}"
+    elif exc.status_code == 405 and headers.get("Allow"):
+        detail = f"{request.method} is not allowed here; allowed: {headers['Allow']}"
+    return problem_response(request, exc.status_code, detail=detail, headers=headers)
+
+
+def handle_validation_error(request: ConnexionRequest, exc: ValidationError) -> ConnexionResponse:
+    """A marshmallow error while loading a body: a 400 naming the fields."""
+    return problem_response(request, 400, detail=_describe_messages(exc.messages))
+
+
+def handle_integrity_error(request: ConnexionRequest, exc: IntegrityError) -> ConnexionResponse:
+    """A constraint violation no handler anticipated: the request conflicts with existing rows."""
+    log.warning("request %s: integrity error: %s", _request_id(request), type(exc.orig).__name__)
+    return problem_response(
+        request, 409, detail="The request conflicts with the current state of the resource"
+    )
+
+
+def handle_operational_error(request: ConnexionRequest, exc: OperationalError) -> ConnexionResponse:
+    """The database is unreachable or locked: the client may retry."""
+    log.error("request %s: database unavailable: %s", _request_id(request), type(exc.orig).__name__)
+    return problem_response(
+        request,
+        503,
+        detail="The metadata database is unavailable; retry shortly",
+        headers={"Retry-After": "1"},
+    )
+
+
+def handle_unexpected(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    """Anything else is a bug: log it with the request id, answer a bare 500."""
+    log.error("request %s: unhandled %s", _request_id(request), type(exc).__name__, exc_info=exc)
+    return problem_response(request, 500, detail="An unexpected error occurred; it has been logged")
+
+
+def _describe_messages(messages: Any, prefix: str = "") -> str:
+    """Flatten marshmallow's nested messages into one readable line."""
+    if isinstance(messages, dict):
+        parts = [_describe_messages(value, f"{prefix}{key}.") for key, value in messages.items()]
+        return "; ".join(parts)
+    if isinstance(messages, list):
+        return (
+            f"{prefix.rstrip('.')}: {' '.join(str(m) for m in messages)}"
+            if prefix
+            else " ".join(map(str, messages))
+        )
+    return f"{prefix.rstrip('.')}: {messages}"

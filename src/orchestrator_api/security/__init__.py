@@ -1,0 +1,1 @@
+"""Authentication (one principal whatever the scheme) and authorization (one permission table)."""

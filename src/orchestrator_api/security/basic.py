@@ -1,0 +1,93 @@
+"""HTTP basic authentication against the users table (connexion's ``x-basicInfoFunc``).
+
+A password check is slow on purpose, so a verified credential is cached per worker under a keyed hash for
+``AUTH_CACHE_TTL`` seconds. Each request still runs one cheap query that confirms the user is active and
+that their ``auth_version`` (and the RBAC version) are unchanged, so a password, role or `active` change
+made through any worker takes effect on the very next request everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import anyio.to_thread
+from sqlalchemy import select
+
+from orchestrator_api import db
+from orchestrator_api.config import get_settings
+from orchestrator_api.instance import rbac_version_column, secret_key
+from orchestrator_api.models.auth import User, user_role
+from orchestrator_api.security.cache import VerifiedUser, credential_key, credentials, permissions_for
+from orchestrator_api.security.passwords import verify_password
+from orchestrator_api.security.principal import Principal
+from orchestrator_api.timeutil import utcnow
+
+
+@dataclass(frozen=True)
+class UserState:
+    active: bool
+    auth_version: int
+    rbac_version: str
+
+
+def load_user_state(user_id: int) -> UserState | None:
+    """The one query per authenticated request: is the user still active, and what versions apply."""
+    stmt = select(User.active, User.auth_version, rbac_version_column()).where(User.id == user_id)
+    with db.session_factory()() as session:
+        row = session.execute(stmt).first()
+    if row is None:
+        return None
+    return UserState(active=row[0], auth_version=row[1], rbac_version=row[2] or "0")
+
+
+def principal_for(user: VerifiedUser, state: UserState, method: str = "basic") -> Principal:
+    return Principal(
+        username=user.username,
+        method=method,
+        user_id=user.user_id,
+        role_ids=user.role_ids,
+        permissions=permissions_for(user.role_ids, state.rbac_version),
+    )
+
+
+def check_password(username: str, password: str) -> VerifiedUser | None:
+    """Verify a password against the store, keeping the login counters; the same work for unknown users."""
+    with db.transaction() as session:
+        user = session.scalar(select(User).where(User.username == username))
+        if not verify_password(user.password_hash if user else None, password):
+            if user is not None:
+                user.failed_login_count += 1
+            return None
+        assert user is not None
+        if not user.active:
+            return None
+        user.login_count += 1
+        user.last_login = utcnow()
+        role_ids = session.scalars(select(user_role.c.role_id).where(user_role.c.user_id == user.id)).all()
+        return VerifiedUser(
+            user_id=user.id,
+            username=user.username,
+            auth_version=user.auth_version,
+            role_ids=frozenset(role_ids),
+        )
+
+
+async def verify_basic(username: str, password: str) -> dict[str, Any] | None:
+    """connexion's basic-auth hook: token info for a valid user, None for anything else (401)."""
+    key = credential_key(secret_key(), "basic", username, password)
+    cached = credentials.get(key)
+    if cached is not None:
+        state = load_user_state(cached.user_id)
+        if state is not None and state.active and state.auth_version == cached.auth_version:
+            return principal_for(cached, state).token_info()
+        credentials.drop(key)
+    # The hash is slow by design: keep it off the event loop so other requests proceed meanwhile.
+    verified = await anyio.to_thread.run_sync(check_password, username, password)
+    if verified is None:
+        return None
+    state = load_user_state(verified.user_id)
+    if state is None or not state.active:
+        return None
+    credentials.put(key, verified, ttl=get_settings().auth_cache_ttl)
+    return principal_for(verified, state).token_info()

@@ -1,0 +1,220 @@
+"""What each operation needs, in one table, and the one check that enforces it.
+
+An entry lists (action, resource) pairs, all of which the caller must hold. ``"DAGs"`` is special: when the
+request names a DAG (a ``dag_id`` path parameter other than ``~``) the caller may hold either the all-DAGs
+permission or the DAG's own ``DAG:<dag_id>``; otherwise holding it for at least one DAG lets the call through
+and the handler narrows rows with :func:`dag_filter`, a SQL condition rather than a list of ids.
+As in Airflow, changing anything that belongs to a DAG needs ``can_edit`` on the DAG itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import ColumnElement, false, func, select, true
+
+from orchestrator_api.models.auth import Action, Permission, Resource, role_permission
+from orchestrator_api.problems import PermissionDenied
+from orchestrator_api.security.principal import (
+    CAN_CREATE,
+    CAN_DELETE,
+    CAN_EDIT,
+    CAN_READ,
+    DAG_RESOURCE_PREFIX,
+    RESOURCE_DAG,
+    Principal,
+)
+
+Need = tuple[str, str]
+
+DAG_RUNS = "DAG Runs"
+TASK_INSTANCES = "Task Instances"
+TASK_LOGS = "Task Logs"
+DAG_CODE = "DAG Code"
+DAG_WARNINGS = "DAG Warnings"
+CONNECTIONS = "Connections"
+VARIABLES = "Variables"
+POOLS = "Pools"
+XCOMS = "XComs"
+AUDIT_LOGS = "Audit Logs"
+IMPORT_ERRORS = "ImportError"
+CONFIG = "Configurations"
+DATASETS = "Datasets"
+PLUGINS = "Plugins"
+PROVIDERS = "Providers"
+USERS = "Users"
+ROLES = "Roles"
+PERMISSIONS = "Permissions"
+MY_PROFILE = "My Profile"
+
+
+def _read(*resources: str) -> tuple[Need, ...]:
+    return tuple((CAN_READ, r) for r in resources)
+
+
+def _on_dag(action: str, resource: str) -> tuple[Need, ...]:
+    """A change to something that belongs to a DAG: edit on the DAG plus ``action`` on the thing."""
+    return ((CAN_EDIT, RESOURCE_DAG), (action, resource))
+
+
+PUBLIC: tuple[Need, ...] = ()
+
+OPERATION_NEEDS: Mapping[str, tuple[Need, ...]] = {
+    # Monitoring and configuration
+    "get_health": PUBLIC,
+    "get_version": PUBLIC,
+    "get_config": _read(CONFIG),
+    "get_value": _read(CONFIG),
+    # DAGs
+    "get_dags": _read(RESOURCE_DAG),
+    "patch_dags": ((CAN_EDIT, RESOURCE_DAG),),
+    "get_dag": _read(RESOURCE_DAG),
+    "patch_dag": ((CAN_EDIT, RESOURCE_DAG),),
+    "delete_dag": ((CAN_DELETE, RESOURCE_DAG),),
+    "get_dag_details": _read(RESOURCE_DAG),
+    "get_tasks": _read(RESOURCE_DAG),
+    "get_task": _read(RESOURCE_DAG),
+    "get_dag_source": _read(DAG_CODE),
+    "reparse_dag_file": ((CAN_EDIT, RESOURCE_DAG),),
+    "get_dag_stats": _read(RESOURCE_DAG, DAG_RUNS),
+    # DAG runs
+    "get_dag_runs": _read(RESOURCE_DAG, DAG_RUNS),
+    "get_dag_runs_batch": _read(RESOURCE_DAG, DAG_RUNS),
+    "post_dag_run": _on_dag(CAN_CREATE, DAG_RUNS),
+    "get_dag_run": _read(RESOURCE_DAG, DAG_RUNS),
+    "delete_dag_run": _on_dag(CAN_DELETE, DAG_RUNS),
+    "update_dag_run_state": _on_dag(CAN_EDIT, DAG_RUNS),
+    "clear_dag_run": _on_dag(CAN_EDIT, DAG_RUNS),
+    "set_dag_run_note": _on_dag(CAN_EDIT, DAG_RUNS),
+    "get_upstream_dataset_events": _read(RESOURCE_DAG, DAG_RUNS, DATASETS),
+    # Task instances
+    "get_task_instances": _read(RESOURCE_DAG, DAG_RUNS, TASK_INSTANCES),
+    "get_task_instances_batch": _read(RESOURCE_DAG, DAG_RUNS, TASK_INSTANCES),
+    "get_task_instance": _read(RESOURCE_DAG, DAG_RUNS, TASK_INSTANCES),
+    "get_mapped_task_instances": _read(RESOURCE_DAG, DAG_RUNS, TASK_INSTANCES),
+    "get_mapped_task_instance": _read(RESOURCE_DAG, DAG_RUNS, TASK_INSTANCES),
+    "patch_task_instance": _on_dag(CAN_EDIT, TASK_INSTANCES),
+    "patch_mapped_task_instance": _on_dag(CAN_EDIT, TASK_INSTANCES),
+    "set_task_instance_note": _on_dag(CAN_EDIT, TASK_INSTANCES),
+    "set_mapped_task_instance_note": _on_dag(CAN_EDIT, TASK_INSTANCES),
+    "post_clear_task_instances": _on_dag(CAN_EDIT, TASK_INSTANCES),
+    "post_set_task_instances_state": _on_dag(CAN_EDIT, TASK_INSTANCES),
+    "get_task_instance_dependencies": _read(RESOURCE_DAG, DAG_RUNS, TASK_INSTANCES),
+    "get_mapped_task_instance_dependencies": _read(RESOURCE_DAG, DAG_RUNS, TASK_INSTANCES),
+    "get_task_instance_tries": _read(RESOURCE_DAG, DAG_RUNS, TASK_INSTANCES),
+    "get_mapped_task_instance_tries": _read(RESOURCE_DAG, DAG_RUNS, TASK_INSTANCES),
+    "get_task_instance_try_details": _read(RESOURCE_DAG, DAG_RUNS, TASK_INSTANCES),
+    "get_mapped_task_instance_try_details": _read(RESOURCE_DAG, DAG_RUNS, TASK_INSTANCES),
+    "get_log": _read(RESOURCE_DAG, DAG_RUNS, TASK_INSTANCES, TASK_LOGS),
+    "get_extra_links": _read(RESOURCE_DAG, DAG_RUNS, TASK_INSTANCES),
+    # XComs
+    "get_xcom_entries": _read(RESOURCE_DAG, DAG_RUNS, TASK_INSTANCES, XCOMS),
+    "get_xcom_entry": _read(RESOURCE_DAG, DAG_RUNS, TASK_INSTANCES, XCOMS),
+    # Connections, variables, pools
+    "get_connections": _read(CONNECTIONS),
+    "post_connection": ((CAN_CREATE, CONNECTIONS),),
+    "get_connection": _read(CONNECTIONS),
+    "patch_connection": ((CAN_EDIT, CONNECTIONS),),
+    "delete_connection": ((CAN_DELETE, CONNECTIONS),),
+    "test_connection": ((CAN_CREATE, CONNECTIONS),),
+    "get_variables": _read(VARIABLES),
+    "post_variables": ((CAN_CREATE, VARIABLES),),
+    "get_variable": _read(VARIABLES),
+    "patch_variable": ((CAN_EDIT, VARIABLES),),
+    "delete_variable": ((CAN_DELETE, VARIABLES),),
+    "get_pools": _read(POOLS),
+    "post_pool": ((CAN_CREATE, POOLS),),
+    "get_pool": _read(POOLS),
+    "patch_pool": ((CAN_EDIT, POOLS),),
+    "delete_pool": ((CAN_DELETE, POOLS),),
+    # Event logs, import errors, warnings
+    "get_event_logs": _read(AUDIT_LOGS),
+    "get_event_log": _read(AUDIT_LOGS),
+    "get_import_errors": _read(IMPORT_ERRORS),
+    "get_import_error": _read(IMPORT_ERRORS),
+    "get_dag_warnings": _read(DAG_WARNINGS),
+    # Datasets
+    "get_datasets": _read(DATASETS),
+    "get_dataset": _read(DATASETS),
+    "get_dataset_events": _read(DATASETS),
+    "create_dataset_event": ((CAN_CREATE, DATASETS),),
+    "get_dag_dataset_queued_events": _read(RESOURCE_DAG, DATASETS),
+    "get_dag_dataset_queued_event": _read(RESOURCE_DAG, DATASETS),
+    "delete_dag_dataset_queued_events": ((CAN_READ, RESOURCE_DAG), (CAN_DELETE, DATASETS)),
+    "delete_dag_dataset_queued_event": ((CAN_READ, RESOURCE_DAG), (CAN_DELETE, DATASETS)),
+    "get_dataset_queued_events": _read(DATASETS),
+    "delete_dataset_queued_events": ((CAN_DELETE, DATASETS),),
+    # Plugins and providers
+    "get_plugins": _read(PLUGINS),
+    "get_providers": _read(PROVIDERS),
+    # Users, roles, permissions
+    "get_users": _read(USERS),
+    "post_user": ((CAN_CREATE, USERS),),
+    "get_user": _read(USERS),
+    "patch_user": ((CAN_EDIT, USERS),),
+    "delete_user": ((CAN_DELETE, USERS),),
+    "get_roles": _read(ROLES),
+    "post_role": ((CAN_CREATE, ROLES),),
+    "get_role": _read(ROLES),
+    "patch_role": ((CAN_EDIT, ROLES),),
+    "delete_role": ((CAN_DELETE, ROLES),),
+    "get_permissions": _read(PERMISSIONS),
+}
+
+
+def is_mutating(operation_id: str) -> bool:
+    """Whether the operation changes state (and so is recorded in the audit log)."""
+    return operation_id in MUTATING_WITHOUT_WRITE_PERMISSION or any(
+        action != CAN_READ for action, _ in OPERATION_NEEDS.get(operation_id, ())
+    )
+
+
+# Operations that change something yet need no write permission (filled in by the token extension).
+MUTATING_WITHOUT_WRITE_PERMISSION: frozenset[str] = frozenset()
+
+
+def authorize(principal: Principal, operation_id: str, arguments: Mapping[str, Any]) -> None:
+    """Raise 403 unless ``principal`` holds everything ``operation_id`` needs for these arguments."""
+    if principal.allowed_operations is not None and operation_id not in principal.allowed_operations:
+        raise PermissionDenied(detail="This token may only trigger runs of its DAG")
+    needs = OPERATION_NEEDS[operation_id]
+    argument = arguments.get("dag_id")
+    dag_id = argument if isinstance(argument, str) and argument != "~" else None
+    named_dag = dag_id is not None
+    for action, resource in needs:
+        if resource == RESOURCE_DAG:
+            allowed = (
+                principal.can_dag(action, dag_id) if dag_id is not None else principal.can_some_dag(action)
+            )
+        else:
+            allowed = principal.has(action, resource)
+        if not allowed:
+            target = f"DAG {dag_id!r}" if resource == RESOURCE_DAG and named_dag else resource
+            raise PermissionDenied(detail=f"Missing permission {action} on {target}")
+
+
+def dag_filter(principal: Principal, column: Any, action: str = CAN_READ) -> ColumnElement[bool]:
+    """A WHERE condition keeping rows whose DAG (``column``) the principal may ``action``.
+
+    All-DAGs access is ``TRUE``; per-DAG access is a subquery over the principal's roles' ``DAG:<id>``
+    resources, so the database does the filtering and paginated totals stay right.
+    """
+    if principal.has(action, RESOURCE_DAG):
+        return true()
+    if not principal.role_ids or not principal.can_some_dag(action):
+        return false()
+    prefix_length = len(DAG_RESOURCE_PREFIX)
+    granted = (
+        select(func.substr(Resource.name, prefix_length + 1))
+        .select_from(role_permission)
+        .join(Permission, Permission.id == role_permission.c.permission_id)
+        .join(Action, Action.id == Permission.action_id)
+        .join(Resource, Resource.id == Permission.resource_id)
+        .where(
+            role_permission.c.role_id.in_(sorted(principal.role_ids)),
+            Action.name == action,
+            Resource.name.startswith(DAG_RESOURCE_PREFIX, autoescape=True),
+        )
+    )
+    return column.in_(granted)  # type: ignore[no-any-return]

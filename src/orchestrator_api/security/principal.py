@@ -1,0 +1,72 @@
+"""The principal: who is calling and what they may do, the same object for every authentication scheme."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from connexion.context import context
+
+CAN_READ = "can_read"
+CAN_EDIT = "can_edit"
+CAN_CREATE = "can_create"
+CAN_DELETE = "can_delete"
+
+RESOURCE_DAG = "DAGs"
+DAG_RESOURCE_PREFIX = "DAG:"
+
+
+def dag_resource(dag_id: str) -> str:
+    """The per-DAG resource name, as Airflow spells it."""
+    return f"{DAG_RESOURCE_PREFIX}{dag_id}"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """An authenticated caller. ``method`` says how they signed in; handlers should not need to care."""
+
+    username: str
+    method: str  # "basic", "token", "session" or "trigger"
+    user_id: int | None
+    role_ids: frozenset[int]
+    permissions: frozenset[tuple[str, str]]
+    token_id: int | None = None
+    # A trigger token may call these operations and nothing else; None means no such restriction.
+    allowed_operations: frozenset[str] | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def has(self, action: str, resource: str) -> bool:
+        return (action, resource) in self.permissions
+
+    def can_dag(self, action: str, dag_id: str) -> bool:
+        """May act on this DAG: through the all-DAGs permission or the DAG's own."""
+        return self.has(action, RESOURCE_DAG) or self.has(action, dag_resource(dag_id))
+
+    def can_some_dag(self, action: str) -> bool:
+        """May act on at least one DAG (list endpoints then filter rows with ``dag_filter``)."""
+        return self.has(action, RESOURCE_DAG) or any(
+            act == action and res.startswith(DAG_RESOURCE_PREFIX) for act, res in self.permissions
+        )
+
+    def token_info(self) -> dict[str, Any]:
+        """What a connexion security function returns; ``sub`` becomes ``context['user']``."""
+        return {"sub": self.username, "principal": self}
+
+
+def current_principal() -> Principal:
+    """The principal of the current request, set by the security functions before the handler runs."""
+    info = context.get("token_info") or {}
+    principal = info.get("principal")
+    if not isinstance(principal, Principal):
+        raise RuntimeError("no authenticated principal on this request")
+    return principal
+
+
+def optional_principal() -> Principal | None:
+    """The principal when the operation needs none (e.g. ``get_health``), else the same as above."""
+    try:
+        info = context.get("token_info") or {}
+    except LookupError:
+        return None
+    principal = info.get("principal")
+    return principal if isinstance(principal, Principal) else None

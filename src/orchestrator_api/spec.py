@@ -1,0 +1,75 @@
+"""The OpenAPI document: where it lives and what the app reads from it besides connexion."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def spec_path() -> Path:
+    """``openapi/v1.yaml``: packaged inside the wheel, or at the top of a source checkout."""
+    packaged = Path(__file__).parent / "openapi" / "v1.yaml"
+    if packaged.exists():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "openapi" / "v1.yaml"
+
+
+@functools.cache
+def load_spec() -> dict[str, Any]:
+    with spec_path().open(encoding="utf-8") as handle:
+        document: dict[str, Any] = yaml.safe_load(handle)
+    return document
+
+
+@dataclass(frozen=True)
+class OperationInfo:
+    operation_id: str
+    method: str
+    path: str
+    produces: tuple[str, ...]
+    datetime_parameters: frozenset[str]
+
+
+def _resolve(document: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        target: Any = document
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        node = target
+    return node
+
+
+def operations(document: dict[str, Any] | None = None) -> dict[str, OperationInfo]:
+    """Every operation in the spec by operationId, with its success media types and date-time parameters."""
+    document = document or load_spec()
+    found: dict[str, OperationInfo] = {}
+    for path, item in document.get("paths", {}).items():
+        shared = [_resolve(document, p) for p in item.get("parameters", [])]
+        for method in HTTP_METHODS:
+            operation = item.get(method)
+            if operation is None:
+                continue
+            parameters = shared + [_resolve(document, p) for p in operation.get("parameters", [])]
+            produces: list[str] = []
+            for status, response in operation.get("responses", {}).items():
+                if str(status).startswith("2"):
+                    for media_type in _resolve(document, response).get("content", {}):
+                        if media_type not in produces:
+                            produces.append(media_type)
+            datetimes = frozenset(
+                p["name"] for p in parameters if p.get("schema", {}).get("format") == "date-time"
+            )
+            found[operation["operationId"]] = OperationInfo(
+                operation_id=operation["operationId"],
+                method=method.upper(),
+                path=path,
+                produces=tuple(produces),
+                datetime_parameters=datetimes,
+            )
+    return found
