@@ -13,6 +13,7 @@ from typing import Any
 import flask
 import werkzeug.exceptions
 from connexion import FlaskApp
+from connexion import context as connexion_context
 from connexion.exceptions import ProblemException
 from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
@@ -24,7 +25,7 @@ from orchestrator_api import db, problems
 from orchestrator_api.config import Settings, get_settings
 from orchestrator_api.middleware import AcceptMiddleware, BodyLimitMiddleware, RequestContextMiddleware
 from orchestrator_api.resolver import OperationResolver
-from orchestrator_api.spec import load_spec, operations
+from orchestrator_api.spec import allowed_methods, load_spec, operations
 
 API_BASE = "/api/v1"
 
@@ -32,13 +33,27 @@ API_BASE = "/api/v1"
 def _reraise_werkzeug(exc: werkzeug.exceptions.HTTPException) -> flask.Response:
     """Routing errors inside Flask become our problems; 405 keeps its ``Allow`` header."""
     if isinstance(exc, werkzeug.exceptions.MethodNotAllowed):
-        allowed = ", ".join(sorted(exc.valid_methods or []))
+        allowed = ", ".join(allowed_methods(flask.request.path))
         raise problems.MethodNotAllowed(
             detail=f"{flask.request.method} is not allowed here; use {allowed}", headers={"Allow": allowed}
         )
     if isinstance(exc, werkzeug.exceptions.NotFound):
         raise problems.NotFound(detail=f"No resource at {flask.request.path}")
     raise HTTPException(exc.code or 500, detail=exc.description)
+
+
+def _require_routed_operation() -> None:
+    """404 for paths Flask would route but connexion did not (e.g. a control character in a parameter).
+
+    The two routers use slightly different path rules; without connexion's operation context a handler
+    cannot run, so such a request is simply not a resource of the API.
+    """
+    if flask.request.blueprint is None:
+        return
+    try:
+        connexion_context.operation.operation_id  # noqa: B018  # raises when connexion did not route it
+    except RuntimeError:
+        raise problems.NotFound(detail="No resource at this path") from None
 
 
 def _root() -> werkzeug.Response:
@@ -78,12 +93,14 @@ def create_app(settings: Settings | None = None) -> FlaskApp:
     app.add_error_handler(ProblemException, problems.handle_problem)
     app.add_error_handler(HTTPException, problems.handle_http_exception)
     app.add_error_handler(ValidationError, problems.handle_validation_error)
+    app.add_error_handler(UnicodeDecodeError, problems.handle_undecodable_body)
     app.add_error_handler(IntegrityError, problems.handle_integrity_error)
     app.add_error_handler(OperationalError, problems.handle_operational_error)
     app.add_error_handler(Exception, problems.handle_unexpected)
 
     flask_app = app.app
     flask_app.json.sort_keys = False
+    flask_app.before_request(_require_routed_operation)
     flask_app.after_request(db.commit_request_session)
     flask_app.teardown_request(db.close_request_session)
     flask_app.register_error_handler(werkzeug.exceptions.HTTPException, _reraise_werkzeug)

@@ -1,7 +1,8 @@
 """``apply_patch()``: the update_mask rules, in the one place every PATCH goes through.
 
 - ``update_mask`` may be repeated or comma-separated. With a mask, only the named fields change and the rest
-  of the body is ignored; each named field must be known, writable and present in the body.
+  of the body is ignored; each named field must be known and writable. A named field the body lacks is
+  left as it is (there is no value to set).
 - Without a mask, every writable field in the body applies. Read-only and frozen fields may be sent back
   unchanged (so a client can PATCH what it just GOT), but changing one, or sending an unknown field, is a 400
   naming it.
@@ -62,7 +63,7 @@ def _writable_data(
             if name not in known:
                 raise BadRequest(detail=f"update_mask names an unknown field: {name}")
             if name not in body:
-                raise BadRequest(detail=f"update_mask names {name}, which the request body does not contain")
+                continue
             if name in frozen:
                 if not unchanged(name):
                     raise BadRequest(detail=frozen[name])

@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException
 
 from orchestrator_api.config import get_settings
 from orchestrator_api.redaction import redact_path
+from orchestrator_api.spec import allowed_methods
 
 log = logging.getLogger(__name__)
 
@@ -201,14 +202,22 @@ def handle_http_exception(request: ConnexionRequest, exc: HTTPException) -> Conn
     detail = exc.detail if isinstance(exc.detail, str) else None
     if exc.status_code == 404:
         detail = f"No resource at {redact_path(request.url.path)}"
-    elif exc.status_code == 405 and headers.get("Allow"):
-        detail = f"{request.method} is not allowed here; allowed: {headers['Allow']}"
+    elif exc.status_code == 405:
+        # Routing only knows the first route that matched the path; the spec knows every method it offers.
+        allowed = ", ".join(allowed_methods(request.url.path))
+        headers["Allow"] = allowed
+        detail = f"{request.method} is not allowed here; allowed: {allowed}"
     return problem_response(request, exc.status_code, detail=detail, headers=headers)
 
 
 def handle_validation_error(request: ConnexionRequest, exc: ValidationError) -> ConnexionResponse:
     """A marshmallow error while loading a body: a 400 naming the fields."""
     return problem_response(request, 400, detail=_describe_messages(exc.messages))
+
+
+def handle_undecodable_body(request: ConnexionRequest, exc: UnicodeDecodeError) -> ConnexionResponse:
+    """A JSON body that is not UTF-8 text."""
+    return problem_response(request, 400, detail="The request body is not valid UTF-8")
 
 
 def handle_integrity_error(request: ConnexionRequest, exc: IntegrityError) -> ConnexionResponse:

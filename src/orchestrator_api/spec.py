@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,32 @@ class OperationInfo:
     path: str
     produces: tuple[str, ...]
     datetime_parameters: frozenset[str]
+
+
+def allowed_methods(
+    request_path: str, document: dict[str, Any] | None = None, base: str = "/api/v1"
+) -> list[str]:
+    """The methods the spec offers at ``request_path``, for the ``Allow`` header of a 405.
+
+    When several templates match (``/dags/~/dagRuns/list`` and ``/dags/{dag_id}/dagRuns/{dag_run_id}``),
+    the one with the fewest parameters is the route that answers, as in routing.
+    """
+    document = document or load_spec()
+    if not request_path.startswith(base):
+        return []
+    relative = request_path[len(base) :]
+    best: tuple[int, list[str]] | None = None
+    for template, item in document.get("paths", {}).items():
+        pattern = "^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$"
+        if re.match(pattern, relative):
+            methods = [m.upper() for m in HTTP_METHODS if m in item]
+            placeholders = template.count("{")
+            if best is None or placeholders < best[0]:
+                best = (placeholders, methods)
+    if best is None:
+        return []
+    methods = best[1]
+    return ["HEAD", *methods] if "GET" in methods else methods
 
 
 def _resolve(document: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:

@@ -32,9 +32,7 @@ def get_tasks(dag_id: str, order_by: str | None = None) -> dict[str, Any]:
     dag_or_404(dag_id)
     ordering = parse_order_by(order_by, TASK_SORTABLE, default="task_id")
     tasks = (
-        db.session()
-        .scalars(select(Task).where(Task.dag_id == dag_id).order_by(*ordering, Task.task_id))
-        .all()
+        db.session().scalars(select(Task).where(Task.dag_id == dag_id).order_by(ordering, Task.task_id)).all()
     )
     return {"tasks": dump_many(task_schema, tasks), "total_entries": len(tasks)}
 
