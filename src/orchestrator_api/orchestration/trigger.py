@@ -1,0 +1,109 @@
+"""Creating a DAG run: the one place that decides run ids, data intervals and the task instances of a run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from orchestrator_api.dags import infer_manual_data_interval, schedule_from_json
+from orchestrator_api.models.dag import Dag, Task
+from orchestrator_api.models.run import DagRun, TaskInstance
+from orchestrator_api.problems import AlreadyExists, BadRequest
+from orchestrator_api.timeutil import utcnow
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    """What a caller may choose about a new run; everything left None is derived."""
+
+    run_id: str | None = None
+    logical_date: datetime | None = None
+    data_interval_start: datetime | None = None
+    data_interval_end: datetime | None = None
+    conf: dict[str, Any] | None = None
+    note: str | None = None
+
+
+def _data_interval(dag: Dag, request: RunRequest, logical_date: datetime) -> tuple[datetime, datetime]:
+    start, end = request.data_interval_start, request.data_interval_end
+    if (start is None) != (end is None):
+        raise BadRequest(detail="Give both data_interval_start and data_interval_end, or neither")
+    if start is not None and end is not None:
+        if start > end:
+            raise BadRequest(detail="data_interval_start must not be after data_interval_end")
+        return start, end
+    return infer_manual_data_interval(schedule_from_json(dag.schedule), logical_date)
+
+
+def task_instances_for(run: DagRun, tasks: list[Task]) -> list[TaskInstance]:
+    """One instance per task, or per map index of a mapped task, all without a state yet."""
+    instances = []
+    for task in tasks:
+        indexes = range(task.map_count) if task.map_count is not None else (-1,)
+        instances.extend(
+            TaskInstance(
+                dag_id=run.dag_id,
+                run_id=run.run_id,
+                task_id=task.task_id,
+                map_index=map_index,
+                try_number=0,
+                max_tries=task.retries,
+                state=None,
+                pool=task.pool,
+                pool_slots=task.pool_slots,
+                queue=task.queue,
+                priority_weight=task.priority_weight,
+                operator=task.operator,
+                executor=task.executor,
+            )
+            for map_index in indexes
+        )
+    return instances
+
+
+def create_dag_run(
+    session: Session,
+    dag: Dag,
+    request: RunRequest,
+    *,
+    run_type: str = "manual",
+    triggered_by: str | None = None,
+) -> DagRun:
+    """Queue a new run of ``dag`` with its task instances; 409 if its id or logical date is taken."""
+    logical_date = request.logical_date or utcnow()
+    run_id = request.run_id or f"{run_type}__{logical_date.isoformat()}"
+    start, end = _data_interval(dag, request, logical_date)
+    clash = session.execute(
+        select(DagRun.run_id, DagRun.logical_date).where(
+            DagRun.dag_id == dag.dag_id, or_(DagRun.run_id == run_id, DagRun.logical_date == logical_date)
+        )
+    ).first()
+    if clash is not None:
+        if clash.run_id == run_id:
+            raise AlreadyExists(detail=f"DAG {dag.dag_id!r} already has a run with id {run_id!r}")
+        raise AlreadyExists(
+            detail=f"DAG {dag.dag_id!r} already has a run at logical date {logical_date.isoformat()}"
+        )
+    run = DagRun(
+        dag_id=dag.dag_id,
+        run_id=run_id,
+        logical_date=logical_date,
+        data_interval_start=start,
+        data_interval_end=end,
+        state="queued",
+        run_type=run_type,
+        external_trigger=True,
+        conf=request.conf or {},
+        note=request.note,
+        queued_at=utcnow(),
+        triggered_by=triggered_by,
+    )
+    session.add(run)
+    tasks = list(session.scalars(select(Task).where(Task.dag_id == dag.dag_id).order_by(Task.position)))
+    session.add_all(task_instances_for(run, tasks))
+    session.flush()
+    return run
