@@ -41,7 +41,7 @@ def _data_interval(dag: Dag, request: RunRequest, logical_date: datetime) -> tup
 
 def task_instances_for(run: DagRun, tasks: list[Task]) -> list[TaskInstance]:
     """One instance per task, or per map index of a mapped task, all without a state yet."""
-    instances = []
+    instances: list[TaskInstance] = []
     for task in tasks:
         indexes = range(task.map_count) if task.map_count is not None else (-1,)
         instances.extend(
