@@ -59,6 +59,23 @@ def _convert_datetimes(kwargs: dict[str, Any], names: frozenset[str]) -> None:
                 raise BadRequest(detail=f"{name} is not an RFC 3339 date-time: {value!r}") from None
 
 
+def _contains_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_contains_nul(k) or _contains_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_contains_nul(v) for v in value)
+    return False
+
+
+def _reject_nul_characters(kwargs: dict[str, Any]) -> None:
+    """PostgreSQL cannot store NUL in text, and no identifier or value here needs one: refuse it everywhere."""
+    for name, value in kwargs.items():
+        if _contains_nul(value):
+            raise BadRequest(detail=f"{name} contains a NUL character, which is not allowed")
+
+
 def guarded(
     operation_id: str, function: Callable[..., Any], datetime_parameters: frozenset[str] = frozenset()
 ) -> Callable[..., Any]:
@@ -70,6 +87,7 @@ def guarded(
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        _reject_nul_characters(kwargs)
         _convert_datetimes(kwargs, datetime_parameters)
         principal = optional_principal()
         if principal is not None:
