@@ -70,7 +70,7 @@ def _contains_nul(value: Any) -> bool:
 
 
 def _reject_nul_characters(kwargs: dict[str, Any]) -> None:
-    """PostgreSQL cannot store NUL in text, and no identifier or value here needs one: refuse it everywhere."""
+    """PostgreSQL cannot store NUL in text and no identifier or value needs one: refuse it everywhere."""
     for name, value in kwargs.items():
         if _contains_nul(value):
             raise BadRequest(detail=f"{name} contains a NUL character, which is not allowed")
