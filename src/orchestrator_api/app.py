@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException
 from orchestrator_api import db, problems
 from orchestrator_api.config import Settings, get_settings
 from orchestrator_api.middleware import AcceptMiddleware, BodyLimitMiddleware, RequestContextMiddleware
+from orchestrator_api.redaction import redact_path
 from orchestrator_api.resolver import OperationResolver
 from orchestrator_api.spec import allowed_methods, load_spec, operations
 
@@ -38,7 +39,7 @@ def _reraise_werkzeug(exc: werkzeug.exceptions.HTTPException) -> flask.Response:
             detail=f"{flask.request.method} is not allowed here; use {allowed}", headers={"Allow": allowed}
         )
     if isinstance(exc, werkzeug.exceptions.NotFound):
-        raise problems.NotFound(detail=f"No resource at {flask.request.path}")
+        raise problems.NotFound(detail=f"No resource at {redact_path(flask.request.path)}")
     raise HTTPException(exc.code or 500, detail=exc.description)
 
 

@@ -44,7 +44,9 @@ class RequestContextMiddleware:
         request_id = incoming if incoming and _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         headers = [(k, v) for k, v in scope["headers"] if k != b"x-request-id"]
         headers.append((b"x-request-id", request_id.encode()))
-        scope = {**scope, "headers": headers}
+        # The inner layers record the authenticated user in `extensions`; share the dict to read it back.
+        extensions = scope.setdefault("extensions", {})
+        scope = {**scope, "headers": headers, "extensions": extensions}
         started = time.perf_counter()
         status = 500
 
@@ -61,7 +63,7 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            context = scope.get("extensions", {}).get("connexion_context", {})
+            context = extensions.get("connexion_context", {})
             access_log.info(
                 "%s %s %s %.1fms id=%s user=%s",
                 scope["method"],

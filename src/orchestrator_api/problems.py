@@ -188,6 +188,13 @@ def handle_problem(request: ConnexionRequest, exc: ProblemException) -> Connexio
         # connexion's own 5xx (e.g. a response that breaks the spec) is a bug: log it, show nothing.
         log.error("request %s: %s: %s", _request_id(request), type(exc).__name__, exc.detail)
         detail = None
+    if status == 401 and not isinstance(exc, ApiProblem):
+        # connexion speaks of "tokens" even for passwords, and must not hint which part was wrong.
+        detail = (
+            "Authentication required: send basic credentials or a token"
+            if detail == "No authorization token provided"
+            else "The credentials are not valid"
+        )
     if status == 400 and detail and not isinstance(exc, ApiProblem):
         # jsonschema appends the whole failing schema to its message; the first paragraph is the useful part.
         detail = str(detail).split("\n\n", 1)[0]
