@@ -87,6 +87,8 @@ def paginate(
     if 0 < len(rows) < size or (start == 0 and not rows):
         total = start + len(rows)  # the last page: the total is known without counting
     else:
-        count_stmt = select(func.count()).select_from(stmt.order_by(None).subquery())
+        # Count over the key columns only, so computed columns of the page (aggregates) are not evaluated.
+        keys = stmt.with_only_columns(*tiebreak, maintain_column_froms=True).order_by(None)
+        count_stmt = select(func.count()).select_from(keys.subquery())
         total = session.execute(count_stmt).scalar_one()
     return Page(rows=rows, total=total)

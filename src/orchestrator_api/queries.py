@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Row, Select, func, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from orchestrator_api import db
-from orchestrator_api.models.dag import Dag
+from orchestrator_api.models.dag import Dag, DagTag
 from orchestrator_api.problems import NotFound
 
 T = TypeVar("T")
@@ -23,7 +24,33 @@ def get_or_404(model: type[T], *conditions: ColumnElement[bool], detail: str, ti
 
 
 def dag_or_404(dag_id: str) -> Dag:
-    return get_or_404(Dag, Dag.dag_id == dag_id, title="DAG not found", detail=f"DAG {dag_id!r} not found")
+    """The DAG (with its tag names), or a 404 problem."""
+    row = db.session().execute(select_dags().where(Dag.dag_id == dag_id)).first()
+    if row is None:
+        raise NotFound(title="DAG not found", detail=f"DAG {dag_id!r} not found")
+    return with_tag_names([row])[0]
+
+
+_TAG_SEPARATOR = "\x1f"  # tag names cannot contain control characters (the DAG loader refuses them)
+
+
+def select_dags() -> Select[tuple[Dag, str | None]]:
+    """DAGs with their tag names folded into one aggregate column: a page of DAGs is one statement."""
+    names = (
+        select(func.aggregate_strings(DagTag.name, _TAG_SEPARATOR))
+        .where(DagTag.dag_id == Dag.dag_id)
+        .scalar_subquery()
+    )
+    return select(Dag, names.label("tag_names"))
+
+
+def with_tag_names(rows: Sequence[Row[tuple[Dag, str | None]]]) -> list[Dag]:
+    """The DAGs of :func:`select_dags` rows, their tag names attached."""
+    dags = []
+    for dag, names in rows:
+        dag.preloaded_tag_names = sorted(names.split(_TAG_SEPARATOR)) if names else []
+        dags.append(dag)
+    return dags
 
 
 def contains(column: InstrumentedAttribute[Any] | ColumnElement[Any], text: str) -> ColumnElement[bool]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Select, delete, exists, select
-from sqlalchemy.orm import selectinload
 
 from orchestrator_api import db
 from orchestrator_api.models.dag import Dag, DagTag
@@ -13,7 +12,7 @@ from orchestrator_api.models.run import TaskInstance
 from orchestrator_api.pagination import SortColumn, effective_limit, paginate
 from orchestrator_api.patching import apply_patch, patch_values
 from orchestrator_api.problems import AlreadyExists
-from orchestrator_api.queries import contains, dag_or_404
+from orchestrator_api.queries import contains, dag_or_404, select_dags, with_tag_names
 from orchestrator_api.schemas.common import dump, dump_many, restrict_fields
 from orchestrator_api.schemas.dag import dag_detail_schema, dag_schema
 from orchestrator_api.security.permissions import dag_filter
@@ -61,7 +60,7 @@ def get_dags(
     dag_id_pattern: str | None = None,
 ) -> dict[str, Any]:
     schema = restrict_fields(dag_schema, fields)
-    stmt = select(Dag).where(dag_filter(current_principal(), Dag.dag_id)).options(selectinload(Dag.tags))
+    stmt = select_dags().where(dag_filter(current_principal(), Dag.dag_id))
     stmt = _filtered_dags(
         stmt, tags=tags, only_active=only_active, paused=paused, dag_id_pattern=dag_id_pattern
     )
@@ -73,8 +72,9 @@ def get_dags(
         sortable=DAG_SORTABLE,
         default="dag_id",
         tiebreak=[Dag.dag_id],
+        scalars=False,
     )
-    return {"dags": dump_many(schema, page.rows), "total_entries": page.total}
+    return {"dags": dump_many(schema, with_tag_names(page.rows)), "total_entries": page.total}
 
 
 def patch_dags(
@@ -87,13 +87,10 @@ def patch_dags(
     only_active: bool = True,
 ) -> dict[str, Any]:
     values = patch_values(body, update_mask, schema=dag_schema)
-    stmt = (
-        select(Dag)
-        .where(dag_filter(current_principal(), Dag.dag_id, CAN_EDIT))
-        .options(selectinload(Dag.tags))
-    )
+    stmt = select_dags().where(dag_filter(current_principal(), Dag.dag_id, CAN_EDIT))
     stmt = _filtered_dags(stmt, tags=tags, only_active=only_active, dag_id_pattern=dag_id_pattern)
-    dags = db.session().scalars(stmt.order_by(Dag.dag_id).limit(effective_limit(limit)).offset(offset)).all()
+    page = stmt.order_by(Dag.dag_id).limit(effective_limit(limit)).offset(offset)
+    dags = with_tag_names(db.session().execute(page).all())
     for dag in dags:
         for attribute, value in values.items():
             setattr(dag, attribute, value)

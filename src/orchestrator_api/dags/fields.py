@@ -166,6 +166,8 @@ class FieldReader:
                 raise self.error(key, f"expected a non-empty string, got {describe_value(item)}", index)
             if len(item) > max_length:
                 raise self.error(key, f"must be at most {max_length} characters", index)
+            if any(ord(char) < 32 for char in item):
+                raise self.error(key, "must not contain control characters", index)
         return list(dict.fromkeys(value))
 
     def mapping(self, key: str) -> dict[Any, Any] | None:

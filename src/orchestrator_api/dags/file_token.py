@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+
 from itsdangerous import BadData, URLSafeSerializer
 
 _SALT = "dag-file"
 
 
+@functools.lru_cache(maxsize=4096)  # a pure function of its arguments; a DAG page signs up to 100 paths
 def file_token(fileloc: str, secret_key: str) -> str:
     """A token naming ``fileloc`` that only holders of ``secret_key`` can produce."""
     return URLSafeSerializer(secret_key, salt=_SALT).dumps(fileloc)

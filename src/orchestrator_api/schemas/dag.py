@@ -35,7 +35,7 @@ class DagSchema(Schema):
     description = fields.String(dump_only=True)
     schedule_interval = fields.Raw(dump_only=True)
     timetable_description = fields.String(dump_only=True)
-    tags = fields.List(fields.Nested(TagSchema), dump_only=True)
+    tags = fields.Method("_tags", dump_only=True)
     max_active_tasks = fields.Integer(dump_only=True)
     max_active_runs = fields.Integer(dump_only=True)
     max_consecutive_failed_dag_runs = fields.Integer(dump_only=True)
@@ -48,6 +48,9 @@ class DagSchema(Schema):
 
     def _display_name(self, dag: Dag) -> str:
         return dag.dag_display_name or dag.dag_id
+
+    def _tags(self, dag: Dag) -> list[dict[str, str]]:
+        return [{"name": name} for name in dag.tag_names]
 
     def _file_token(self, dag: Dag) -> str:
         return file_token(dag.fileloc, secret_key())
