@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, Unpack
 
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import QueryableAttribute
@@ -19,6 +19,9 @@ from orchestrator_api.config import get_settings
 from orchestrator_api.problems import BadRequest
 
 T = TypeVar("T")
+
+AnySelect = Select[Unpack[tuple[Any, ...]]]
+"""A SELECT of any number of columns or entities."""
 
 SortColumn = QueryableAttribute[Any] | ColumnElement[Any]
 """A column a client may sort by: a mapped attribute or any SQL expression."""
@@ -60,7 +63,7 @@ def parse_order_by(
 
 
 def paginate(
-    stmt: Select[Any],
+    stmt: AnySelect,
     *,
     limit: int | None,
     offset: int | None,

@@ -34,7 +34,7 @@ def dag_or_404(dag_id: str) -> Dag:
 _TAG_SEPARATOR = "\x1f"  # tag names cannot contain control characters (the DAG loader refuses them)
 
 
-def select_dags() -> Select[tuple[Dag, str | None]]:
+def select_dags() -> Select[Dag, str | None]:
     """DAGs with their tag names folded into one aggregate column: a page of DAGs is one statement."""
     names = (
         select(func.aggregate_strings(DagTag.name, _TAG_SEPARATOR))
@@ -44,7 +44,7 @@ def select_dags() -> Select[tuple[Dag, str | None]]:
     return select(Dag, names.label("tag_names"))
 
 
-def with_tag_names(rows: Sequence[Row[tuple[Dag, str | None]]]) -> list[Dag]:
+def with_tag_names(rows: Sequence[Row[Dag, str | None]]) -> list[Dag]:
     """The DAGs of :func:`select_dags` rows, their tag names attached."""
     dags = []
     for dag, names in rows:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, delete, exists, select
+from sqlalchemy import delete, exists, select
 
 from orchestrator_api import db
 from orchestrator_api.models.dag import Dag, DagTag
 from orchestrator_api.models.run import TaskInstance
-from orchestrator_api.pagination import SortColumn, effective_limit, paginate
+from orchestrator_api.pagination import AnySelect, SortColumn, effective_limit, paginate
 from orchestrator_api.patching import apply_patch, patch_values
 from orchestrator_api.problems import AlreadyExists
 from orchestrator_api.queries import contains, dag_or_404, select_dags, with_tag_names
@@ -31,13 +31,13 @@ DAG_SORTABLE: dict[str, SortColumn] = {
 
 
 def _filtered_dags(
-    stmt: Select[Any],
+    stmt: AnySelect,
     *,
     tags: list[str] | None,
     only_active: bool,
     paused: bool | None = None,
     dag_id_pattern: str | None = None,
-) -> Select[Any]:
+) -> AnySelect:
     if only_active:
         stmt = stmt.where(Dag.is_active.is_(True))
     if paused is not None:
