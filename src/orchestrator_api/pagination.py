@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar, Unpack
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import QueryableAttribute
@@ -20,7 +20,7 @@ from orchestrator_api.problems import BadRequest
 
 T = TypeVar("T")
 
-AnySelect = Select[Unpack[tuple[Any, ...]]]
+AnySelect = Select[*tuple[Any, ...]]
 """A SELECT of any number of columns or entities."""
 
 SortColumn = QueryableAttribute[Any] | ColumnElement[Any]
