@@ -58,3 +58,51 @@ def test_operation_is_documented(path: str, method: str, operation: dict[str, An
         expected.add("404")
     assert expected <= responses, f"{method.upper()} {path} does not document {sorted(expected - responses)}"
     assert any(status.startswith("2") for status in responses)
+
+
+def _resolve(node: dict[str, Any]) -> dict[str, Any]:
+    spec = load_spec()
+    while "$ref" in node:
+        target: Any = spec
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        node = target
+    return node
+
+
+def _unconstrained_strings(schema: dict[str, Any], where: str, seen: set[int]) -> list[str]:
+    """Writable string values in ``schema`` with no enum, format or pattern to rule out NUL."""
+    schema = _resolve(schema)
+    if id(schema) in seen or schema.get("readOnly"):
+        return []
+    seen.add(id(schema))
+    found: list[str] = []
+    if schema.get("type") == "string" and not ({"enum", "format", "pattern"} & schema.keys()):
+        found.append(where)
+    for key in ("items", "additionalProperties"):
+        if isinstance(schema.get(key), dict):
+            found += _unconstrained_strings(schema[key], f"{where}[]", seen)
+    for name, prop in schema.get("properties", {}).items():
+        found += _unconstrained_strings(prop, f"{where}.{name}", seen)
+    for key in ("allOf", "anyOf", "oneOf"):
+        for index, sub in enumerate(schema.get(key, [])):
+            found += _unconstrained_strings(sub, f"{where}<{index}>", seen)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "operation"), all_operations(), ids=lambda v: v if isinstance(v, str) else ""
+)
+def test_every_client_string_rules_out_nul(path: str, method: str, operation: dict[str, Any]) -> None:
+    """The server refuses NUL (PostgreSQL cannot store it), so the spec must say so for every string a
+    client sends: an enum, a format or a pattern. Otherwise a schema-valid request would be refused."""
+    spec_item = load_spec()["paths"][path]
+    found: list[str] = []
+    for parameter in [*spec_item.get("parameters", []), *operation.get("parameters", [])]:
+        parameter = _resolve(parameter)
+        found += _unconstrained_strings(parameter["schema"], f"parameter {parameter['name']}", set())
+    body = operation.get("requestBody")
+    if body:
+        for media, content in _resolve(body)["content"].items():
+            found += _unconstrained_strings(content["schema"], f"body ({media})", set())
+    assert found == [], f"{method.upper()} {path}: strings without enum/format/pattern: {found}"
