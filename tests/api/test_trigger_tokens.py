@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from orchestrator_api import db
 from orchestrator_api.models import DagRun, TaskInstance
-from orchestrator_api.timeutil import utcnow
+from orchestrator_api.timeutil import parse_datetime, utcnow
 from tests.factories_access import (
     audit_rows,
     bearer,
@@ -60,8 +60,6 @@ def test_create_trigger_token_shows_the_secret_once(client, admin, example_dags)
 
 def test_trigger_token_with_expiry(client, admin, example_dags):
     created = create_trigger_token(client, admin, expires_in_days=3)
-    from orchestrator_api.timeutil import parse_datetime
-
     lifetime = parse_datetime(created["expires_at"]) - parse_datetime(created["created_at"])
     assert lifetime == timedelta(days=3)
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from orchestrator_api import db
 from orchestrator_api.models import Action, Permission, Resource, Role, User
-from orchestrator_api.security.tokens import issue_access_token, issue_trigger_token
+from orchestrator_api.security.token_secrets import issue_access_token, issue_trigger_token
 from tests import factories
 
 

@@ -23,7 +23,7 @@ from orchestrator_api.schemas.common import dump
 from orchestrator_api.schemas.tokens import access_token_request_schema, access_token_schema
 from orchestrator_api.security.accounts import roles_named, user_or_404
 from orchestrator_api.security.principal import Principal, current_principal
-from orchestrator_api.security.tokens import issue_access_token
+from orchestrator_api.security.token_secrets import issue_access_token
 from orchestrator_api.timeutil import utcnow
 
 TOKEN_SORTABLE: dict[str, SortColumn] = {

@@ -27,7 +27,8 @@ from orchestrator_api.schemas.tokens import (
     triggered_run_schema,
 )
 from orchestrator_api.security.principal import current_principal
-from orchestrator_api.security.tokens import find_trigger_token, issue_trigger_token, trigger_actor
+from orchestrator_api.security.token_secrets import issue_trigger_token
+from orchestrator_api.security.tokens import find_trigger_token, trigger_actor
 from orchestrator_api.timeutil import utcnow
 
 TRIGGER_TOKEN_SORTABLE: dict[str, SortColumn] = {

@@ -1,21 +1,16 @@
 """Bearer and ``Private-Token`` authentication: personal access, session and trigger tokens.
 
-A secret is 256 random bits behind a prefix that tells its kind (``oapi_pat_``, ``oapi_ses_``, ``oapi_trg_``).
-Only its SHA-256 hash is stored, and the store is searched by that hash: a fast hash suffices for a random
-secret (nothing to guess), so verifying never needs a thread, and the lookup compares hashes, never secrets.
-
-A personal or session token found valid is cached per worker, keyed by an HMAC of the secret. Every request
-still runs one query that re-checks revocation, expiry, the user's ``active`` flag and ``auth_version`` and
-the RBAC version, so a revoked token or a deactivated user is refused on the very next request everywhere.
-``last_used_at`` is written at most once a minute per token, so using a token does not cost a write per call.
+The store is searched by the SHA-256 hash of the presented secret (see ``token_secrets``), so lookups compare
+hashes, never secrets. A personal or session token found valid is cached per worker, keyed by an HMAC of the
+secret. Every request still runs one query that re-checks revocation, expiry, the user's ``active`` flag and
+``auth_version`` and the RBAC version, so a revoked token or a deactivated user is refused on the very next
+request everywhere. ``last_used_at`` is written at most once a minute per token, so using a token does not
+cost a write per call.
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
-import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,7 +20,7 @@ from sqlalchemy.orm import Session
 from orchestrator_api import db
 from orchestrator_api.config import get_settings
 from orchestrator_api.instance import rbac_version_column, secret_key
-from orchestrator_api.models.auth import Role, User, user_role
+from orchestrator_api.models.auth import User, user_role
 from orchestrator_api.models.token import AccessToken, TriggerToken, access_token_role
 from orchestrator_api.problems import Unauthenticated
 from orchestrator_api.security.cache import VerifiedToken, credential_key, permissions_for, tokens
@@ -36,12 +31,14 @@ from orchestrator_api.security.principal import (
     Principal,
     dag_resource,
 )
+from orchestrator_api.security.token_secrets import (
+    PERSONAL_PREFIX,
+    SESSION_PREFIX,
+    TRIGGER_PREFIX,
+    hash_token,
+)
 from orchestrator_api.timeutil import utcnow
 
-PERSONAL_PREFIX = "oapi_pat_"
-SESSION_PREFIX = "oapi_ses_"
-TRIGGER_PREFIX = "oapi_trg_"
-PREFIX_BY_KIND = {"personal": PERSONAL_PREFIX, "session": SESSION_PREFIX}
 METHOD_BY_KIND = {"personal": "token", "session": "session"}
 
 # Longer than any secret we issue: anything longer is refused without a query.
@@ -49,25 +46,6 @@ _MAX_SECRET_LENGTH = 128
 _LAST_USED_RESOLUTION = timedelta(minutes=1)
 # What a trigger token may do, whatever it is sent to.
 TRIGGER_OPERATIONS = frozenset({"post_dag_run"})
-
-
-@dataclass(frozen=True)
-class Secret:
-    """A new token's secret (shown once), the hash the store keeps, and the prefix lists may show."""
-
-    token: str
-    token_hash: str
-    display_prefix: str
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def new_secret(prefix: str) -> Secret:
-    """A fresh random secret with ``prefix``."""
-    token = prefix + secrets.token_urlsafe(32)
-    return Secret(token=token, token_hash=hash_token(token), display_prefix=token[: len(prefix) + 6])
 
 
 def _plausible(token: str, *prefixes: str) -> bool:
@@ -255,48 +233,3 @@ def verify_private_token(api_key: str) -> dict[str, Any] | None:
     """``x-apikeyInfoFunc``: ``Private-Token: <token>``."""
     principal = authenticate_token(api_key)
     return principal.token_info() if principal else None
-
-
-# ---------------------------------------------------------------- issuing
-
-
-def issue_access_token(
-    session: Session, user: User, *, kind: str, name: str, lifetime: timedelta, roles: list[Role]
-) -> tuple[AccessToken, str]:
-    """Store a new personal or session token for ``user``; returns the row and the secret (shown once)."""
-    secret = new_secret(PREFIX_BY_KIND[kind])
-    now = utcnow()
-    token = AccessToken(
-        user_id=user.id,
-        kind=kind,
-        name=name,
-        token_hash=secret.token_hash,
-        display_prefix=secret.display_prefix,
-        created_at=now,
-        expires_at=now + lifetime,
-        roles=roles,
-    )
-    session.add(token)
-    session.flush()
-    return token, secret.token
-
-
-def issue_trigger_token(
-    session: Session, dag_id: str, *, name: str, created_by: str, lifetime: timedelta | None
-) -> tuple[TriggerToken, str]:
-    """Store a new trigger token for ``dag_id`` (``lifetime`` None: it never expires); returns the row and
-    the secret (shown once)."""
-    secret = new_secret(TRIGGER_PREFIX)
-    now = utcnow()
-    token = TriggerToken(
-        dag_id=dag_id,
-        name=name,
-        token_hash=secret.token_hash,
-        display_prefix=secret.display_prefix,
-        created_by=created_by,
-        created_at=now,
-        expires_at=now + lifetime if lifetime is not None else None,
-    )
-    session.add(token)
-    session.flush()
-    return token, secret.token
