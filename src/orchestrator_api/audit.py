@@ -24,7 +24,11 @@ _COLUMNS = {"dag_id": "dag_id", "dag_run_id": "run_id", "task_id": "task_id", "m
 
 
 def annotate(**fields: Any) -> None:
-    """Add details to this request's audit row (``execution_date=...``, ``extra_detail=...``)."""
+    """Add details to this request's audit row (``execution_date=...``, ``detail=...``).
+
+    ``owner=`` names the actor of an operation that authenticates in its handler rather than through a
+    security scheme (a trigger token in the path), where the resolver has no principal to record.
+    """
     notes: dict[str, Any] = flask.g.setdefault("audit_notes", {})
     notes.update(fields)
 
@@ -45,10 +49,11 @@ def record(operation_id: str, principal: Principal | None, arguments: Mapping[st
     if "detail" in notes:
         extra["detail"] = _jsonable(notes["detail"])
     execution_date = notes.get("execution_date")
+    owner = principal.username if principal else notes.get("owner")
     entry = EventLog(
         event=operation_id,
-        owner=principal.username if principal else None,
-        owner_display_name=principal.username if principal else None,
+        owner=owner,
+        owner_display_name=owner,
         execution_date=execution_date if isinstance(execution_date, datetime) else None,
         extra=json.dumps(mask_secrets(extra), sort_keys=True, default=str) if extra else None,
         **{k: v for k, v in notes.items() if k in {"dag_id", "run_id", "task_id", "map_index", "try_number"}},

@@ -69,7 +69,21 @@ class VerifiedUser:
     role_ids: frozenset[int]
 
 
+@dataclass(frozen=True)
+class VerifiedToken:
+    """A personal or session token found valid, with the roles it acts with; valid while its user's
+    ``auth_version`` is unchanged (revocation and expiry are checked on every request)."""
+
+    token_id: int
+    kind: str
+    user_id: int
+    username: str
+    auth_version: int
+    role_ids: frozenset[int]
+
+
 credentials: TTLCache[str, VerifiedUser] = TTLCache()
+tokens: TTLCache[str, VerifiedToken] = TTLCache()
 _permission_sets: TTLCache[tuple[frozenset[int], str], frozenset[tuple[str, str]]] = TTLCache(1_000)
 
 
@@ -105,4 +119,5 @@ def permissions_for(role_ids: frozenset[int], rbac_version: str) -> frozenset[tu
 def clear_all() -> None:
     """Forget everything (tests that swap databases call this)."""
     credentials.clear()
+    tokens.clear()
     _permission_sets.clear()

@@ -5,6 +5,8 @@ request names a DAG (a ``dag_id`` path parameter other than ``~``) the caller ma
 permission or the DAG's own ``DAG:<dag_id>``; otherwise holding it for at least one DAG lets the call through
 and the handler narrows rows with :func:`dag_filter`, a SQL condition rather than a list of ids.
 As in Airflow, changing anything that belongs to a DAG needs ``can_edit`` on the DAG itself.
+``OWN_ACCOUNT`` is special too: it is granted when the ``username`` path parameter is the caller's own, and
+otherwise needs the same action on ``Users`` (access tokens: one's own, or anyone's for an administrator).
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ USERS = "Users"
 ROLES = "Roles"
 PERMISSIONS = "Permissions"
 MY_PROFILE = "My Profile"
+# Not a stored resource: the caller's own account, else the same action on `Users` (see `authorize`).
+OWN_ACCOUNT = "Users (or one's own account)"
 
 
 def _read(*resources: str) -> tuple[Need, ...]:
@@ -59,6 +63,8 @@ def _on_dag(action: str, resource: str) -> tuple[Need, ...]:
 
 
 PUBLIC: tuple[Need, ...] = ()
+# Any authenticated caller; the spec's `security` decides which schemes are accepted.
+AUTHENTICATED: tuple[Need, ...] = ()
 
 OPERATION_NEEDS: Mapping[str, tuple[Need, ...]] = {
     # Monitoring and configuration
@@ -160,6 +166,16 @@ OPERATION_NEEDS: Mapping[str, tuple[Need, ...]] = {
     "patch_role": ((CAN_EDIT, ROLES),),
     "delete_role": ((CAN_DELETE, ROLES),),
     "get_permissions": _read(PERMISSIONS),
+    # Access tokens (extension)
+    "get_user_tokens": ((CAN_READ, OWN_ACCOUNT),),
+    "post_user_token": ((CAN_EDIT, OWN_ACCOUNT),),
+    "delete_user_token": ((CAN_EDIT, OWN_ACCOUNT),),
+    "post_session_token": AUTHENTICATED,
+    "get_trigger_tokens": ((CAN_EDIT, RESOURCE_DAG),),
+    "post_trigger_token": ((CAN_EDIT, RESOURCE_DAG),),
+    "delete_trigger_token": ((CAN_EDIT, RESOURCE_DAG),),
+    # The token in the path is the credential: the handler verifies it, as no security scheme applies.
+    "trigger_dag_run_by_token": PUBLIC,
 }
 
 
@@ -170,8 +186,10 @@ def is_mutating(operation_id: str) -> bool:
     )
 
 
-# Operations that change something yet need no write permission (filled in by the token extension).
-MUTATING_WITHOUT_WRITE_PERMISSION: frozenset[str] = frozenset()
+# Operations that change something yet need no write permission: they create a token, or a run.
+MUTATING_WITHOUT_WRITE_PERMISSION: frozenset[str] = frozenset(
+    {"post_session_token", "trigger_dag_run_by_token"}
+)
 
 
 def authorize(principal: Principal, operation_id: str, arguments: Mapping[str, Any]) -> None:
@@ -187,10 +205,14 @@ def authorize(principal: Principal, operation_id: str, arguments: Mapping[str, A
             allowed = (
                 principal.can_dag(action, dag_id) if dag_id is not None else principal.can_some_dag(action)
             )
+        elif resource == OWN_ACCOUNT:
+            own = principal.user_id is not None and arguments.get("username") == principal.username
+            allowed = own or principal.has(action, USERS)
         else:
             allowed = principal.has(action, resource)
         if not allowed:
             target = f"DAG {dag_id!r}" if resource == RESOURCE_DAG and named_dag else resource
+            target = USERS if resource == OWN_ACCOUNT else target
             raise PermissionDenied(detail=f"Missing permission {action} on {target}")
 
 

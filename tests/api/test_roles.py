@@ -1,0 +1,256 @@
+"""Roles and permissions: get_roles, post_role, get_role, patch_role, delete_role, get_permissions."""
+
+from __future__ import annotations
+
+import pytest
+
+from orchestrator_api.migrations.seed_0001 import RESOURCES, ROLES
+from tests.factories_access import role_body
+from tests.problems import assert_problem
+
+POOL_READER = role_body("pool_reader", ("can_read", "Pools"))
+
+
+def pairs(role):
+    return [(a["action"]["name"], a["resource"]["name"]) for a in role["actions"]]
+
+
+# ---------------------------------------------------------------- get_roles / get_role
+
+
+def test_list_roles_answers_the_default_roles_with_their_grants(client, admin):
+    response = client.get("/api/v1/roles", auth=admin)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["total_entries"] == 5
+    assert [r["name"] for r in body["roles"]] == ["Admin", "Op", "Public", "User", "Viewer"]
+    by_name = {r["name"]: r for r in body["roles"]}
+    for name, grants in ROLES.items():
+        assert sorted(pairs(by_name[name])) == sorted(set(grants)), name
+    viewer = pairs(by_name["Viewer"])
+    assert viewer == sorted(viewer, key=lambda p: (p[1], p[0])), "actions are sorted by resource, action"
+
+
+def test_list_roles_pages_and_orders(client, admin):
+    first = client.get("/api/v1/roles?limit=2&order_by=-name", auth=admin).json()
+    assert [r["name"] for r in first["roles"]] == ["Viewer", "User"]
+    assert first["total_entries"] == 5
+    last = client.get("/api/v1/roles?limit=2&offset=4&order_by=name", auth=admin).json()
+    assert [r["name"] for r in last["roles"]] == ["Viewer"]
+
+
+@pytest.mark.parametrize("query", ["order_by=id", "limit=0", "offset=-2", "order_by=name,actions"])
+def test_list_roles_rejects_bad_parameters(client, admin, query):
+    assert_problem(client.get(f"/api/v1/roles?{query}", auth=admin), 400)
+
+
+def test_roles_need_credentials_and_permission(client, viewer):
+    assert_problem(client.get("/api/v1/roles"), 401)
+    assert_problem(client.get("/api/v1/roles", auth=viewer), 403, "can_read on Roles")
+    assert_problem(client.get("/api/v1/roles/Viewer", auth=viewer), 403)
+
+
+@pytest.mark.parametrize("limit", [1, 3, 100])
+def test_list_roles_runs_fixed_statements(client, admin, count_statements, limit):
+    client.get("/api/v1/roles", auth=admin)
+    count_statements.clear()
+    response = client.get(f"/api/v1/roles?limit={limit}", auth=admin)
+    assert response.status_code == 200
+    # principal check + page + permissions (selectin, actions and resources joined) [+ count]
+    assert len(count_statements) == (4 if limit < 5 else 3), count_statements
+
+
+def test_get_role(client, admin):
+    response = client.get("/api/v1/roles/Op", auth=admin)
+    assert response.status_code == 200
+    assert response.json()["name"] == "Op"
+    assert ("can_edit", "Connections") in pairs(response.json())
+    assert_problem(client.get("/api/v1/roles/Wizard", auth=admin), 404, "Wizard")
+
+
+# ---------------------------------------------------------------- post_role
+
+
+def test_create_role(client, admin):
+    response = client.post("/api/v1/roles", json=POOL_READER, auth=admin)
+    assert response.status_code == 200, response.text
+    assert response.json() == POOL_READER
+    assert client.get("/api/v1/roles/pool_reader", auth=admin).json() == POOL_READER
+    assert client.get("/api/v1/roles", auth=admin).json()["total_entries"] == 6
+
+
+def test_create_role_with_per_dag_permissions(client, admin, example_dags):
+    body = role_body("etl_team", ("can_read", "DAG:etl_daily"), ("can_edit", "DAG:etl_daily"))
+    response = client.post("/api/v1/roles", json=body, auth=admin)
+    assert response.status_code == 200, response.text
+    assert pairs(response.json()) == [("can_edit", "DAG:etl_daily"), ("can_read", "DAG:etl_daily")]
+    # the per-DAG resource now exists and is reused by the next role
+    again = role_body("etl_readers", ("can_read", "DAG:etl_daily"))
+    assert client.post("/api/v1/roles", json=again, auth=admin).status_code == 200
+
+
+def test_create_role_without_actions(client, admin):
+    response = client.post("/api/v1/roles", json={"name": "empty"}, auth=admin)
+    assert response.status_code == 200
+    assert response.json() == {"name": "empty", "actions": []}
+
+
+@pytest.mark.parametrize(
+    ("body", "detail"),
+    [
+        (role_body("Op"), "'Op' already exists"),
+        (role_body("x", ("can_fly", "DAGs")), "can_fly on 'DAGs'"),
+        (role_body("x", ("can_read", "Spaceships")), "Spaceships"),
+        (role_body("x", ("can_create", "DAGs")), "can_create on 'DAGs'"),
+        (role_body("x", ("can_read", "DAG:no_such_dag")), "DAG:no_such_dag"),
+        (role_body("x", ("can_create", "DAG:etl_daily")), "can_create on 'DAG:etl_daily'"),
+    ],
+)
+def test_create_role_conflicts(client, admin, example_dags, body, detail):
+    assert_problem(client.post("/api/v1/roles", json=body, auth=admin), 409, detail)
+    assert client.get("/api/v1/roles", auth=admin).json()["total_entries"] == 5
+
+
+@pytest.mark.parametrize(
+    ("body", "detail"),
+    [
+        ({"actions": []}, "name"),
+        ({"name": ""}, "name"),
+        ({"name": "x", "actions": [{"action": {"name": "can_read"}}]}, "resource"),
+        ({"name": "x", "colour": "red"}, "colour"),
+        ({"name": "a/b"}, "a/b"),
+    ],
+)
+def test_create_role_rejects_bad_bodies(client, admin, body, detail):
+    assert_problem(client.post("/api/v1/roles", json=body, auth=admin), 400, detail)
+
+
+def test_create_role_needs_permission(client, viewer):
+    assert_problem(client.post("/api/v1/roles", json=POOL_READER), 401)
+    assert_problem(client.post("/api/v1/roles", json=POOL_READER, auth=viewer), 403, "can_create")
+
+
+# ---------------------------------------------------------------- patch_role
+
+
+def test_patch_role_with_mask_renames_only(client, admin):
+    client.post("/api/v1/roles", json=POOL_READER, auth=admin)
+    sent = role_body("pool_watcher", ("can_edit", "Pools"))
+    response = client.patch("/api/v1/roles/pool_reader?update_mask=name", json=sent, auth=admin)
+    assert response.status_code == 200
+    assert response.json() == {**POOL_READER, "name": "pool_watcher"}
+    assert_problem(client.get("/api/v1/roles/pool_reader", auth=admin), 404)
+
+
+def test_patch_role_without_mask_replaces_actions(client, admin):
+    client.post("/api/v1/roles", json=POOL_READER, auth=admin)
+    sent = role_body("pool_reader", ("can_read", "Variables"), ("can_read", "Pools"))
+    response = client.patch("/api/v1/roles/pool_reader", json=sent, auth=admin)
+    assert response.status_code == 200
+    assert pairs(response.json()) == [("can_read", "Pools"), ("can_read", "Variables")]
+
+
+def test_role_grants_apply_on_the_holders_next_request(client, admin, make_user, example_dags):
+    client.post("/api/v1/roles", json=role_body("readers", ("can_read", "DAGs")), auth=admin)
+    pat = make_user("pat", "Public")
+    client.patch("/api/v1/users/pat", json={"roles": [{"name": "readers"}]}, auth=admin)
+    assert client.get("/api/v1/dags", auth=pat).status_code == 200
+    client.patch("/api/v1/roles/readers?update_mask=actions", json={"actions": []}, auth=admin)
+    assert_problem(client.get("/api/v1/dags", auth=pat), 403)
+    client.patch("/api/v1/roles/readers", json=role_body("readers", ("can_read", "DAGs")), auth=admin)
+    assert client.get("/api/v1/dags", auth=pat).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("query", "body", "detail"),
+    [
+        ("update_mask=permissions", {}, "permissions"),
+        ("", {"name": "x", "users": []}, "users"),
+        ("", {"actions": "all"}, "actions"),
+    ],
+)
+def test_patch_role_rejects_bad_masks_and_bodies(client, admin, query, body, detail):
+    assert_problem(client.patch(f"/api/v1/roles/Op?{query}", json=body, auth=admin), 400, detail)
+
+
+@pytest.mark.parametrize(
+    ("role", "body", "detail"),
+    [
+        ("Viewer", {"name": "Op"}, "'Op' already exists"),
+        ("Viewer", role_body("Viewer", ("can_teleport", "DAGs")), "can_teleport"),
+        ("Admin", {"name": "Root"}, "Admin role"),
+        ("Admin", {"actions": []}, "Admin role"),
+    ],
+)
+def test_patch_role_conflicts_change_nothing(client, admin, role, body, detail):
+    before = client.get(f"/api/v1/roles/{role}", auth=admin).json()
+    assert_problem(client.patch(f"/api/v1/roles/{role}", json=body, auth=admin), 409, detail)
+    assert client.get(f"/api/v1/roles/{role}", auth=admin).json() == before
+
+
+def test_patch_admin_role_with_its_own_grants_is_no_change(client, admin):
+    current = client.get("/api/v1/roles/Admin", auth=admin).json()
+    response = client.patch("/api/v1/roles/Admin", json=current, auth=admin)
+    assert response.status_code == 200
+    assert response.json() == current
+
+
+def test_patch_role_errors(client, admin, viewer):
+    assert_problem(client.patch("/api/v1/roles/Wizard", json={"name": "x"}, auth=admin), 404)
+    assert_problem(client.patch("/api/v1/roles/Op", json={"name": "x"}), 401)
+    assert_problem(client.patch("/api/v1/roles/Op", json={"name": "x"}, auth=viewer), 403, "can_edit")
+
+
+# ---------------------------------------------------------------- delete_role
+
+
+def test_delete_role_takes_it_from_its_holders_at_once(client, admin, make_user, example_dags):
+    client.post("/api/v1/roles", json=role_body("readers", ("can_read", "DAGs")), auth=admin)
+    pat = make_user("pat", "Public")
+    client.patch("/api/v1/users/pat", json={"roles": [{"name": "readers"}]}, auth=admin)
+    assert client.get("/api/v1/dags", auth=pat).status_code == 200
+    assert client.delete("/api/v1/roles/readers", auth=admin).status_code == 204
+    assert_problem(client.get("/api/v1/dags", auth=pat), 403)
+    assert client.get("/api/v1/users/pat", auth=admin).json()["roles"] == []
+    assert_problem(client.get("/api/v1/roles/readers", auth=admin), 404)
+    # a new role is not mistaken for the deleted one by any cache
+    client.post("/api/v1/roles", json=role_body("writers", ("can_read", "Pools")), auth=admin)
+    assert_problem(client.get("/api/v1/dags", auth=pat), 403)
+
+
+def test_delete_role_errors(client, admin, viewer):
+    assert_problem(client.delete("/api/v1/roles/Admin", auth=admin), 409, "Admin role")
+    assert_problem(client.delete("/api/v1/roles/Wizard", auth=admin), 404)
+    assert_problem(client.delete("/api/v1/roles/Op"), 401)
+    assert_problem(client.delete("/api/v1/roles/Op", auth=viewer), 403, "can_delete")
+    assert client.get("/api/v1/roles", auth=admin).json()["total_entries"] == 5
+
+
+# ---------------------------------------------------------------- get_permissions
+
+
+def test_list_permissions_answers_every_action(client, admin):
+    response = client.get("/api/v1/permissions", auth=admin)
+    assert response.status_code == 200
+    expected = sorted({action for actions in RESOURCES.values() for action in actions})
+    assert response.json() == {"actions": [{"name": a} for a in expected], "total_entries": len(expected)}
+
+
+def test_list_permissions_pages(client, admin):
+    page = client.get("/api/v1/permissions?limit=1&offset=1", auth=admin).json()
+    assert page == {"actions": [{"name": "can_delete"}], "total_entries": 4}
+    assert_problem(client.get("/api/v1/permissions?limit=0", auth=admin), 400)
+    assert_problem(client.get("/api/v1/permissions?order_by=name", auth=admin), 400)
+
+
+def test_list_permissions_needs_permission(client, viewer):
+    assert_problem(client.get("/api/v1/permissions"), 401)
+    assert_problem(client.get("/api/v1/permissions", auth=viewer), 403, "Permissions")
+
+
+@pytest.mark.parametrize("limit", [1, 100])
+def test_list_permissions_runs_fixed_statements(client, admin, count_statements, limit):
+    client.get("/api/v1/permissions", auth=admin)
+    count_statements.clear()
+    assert client.get(f"/api/v1/permissions?limit={limit}", auth=admin).status_code == 200
+    assert len(count_statements) == (3 if limit < 4 else 2), count_statements
