@@ -13,3 +13,8 @@ SEEDERS: list[Seeder] = []
 def seed_contract_data(admin: tuple[str, str]) -> None:
     for seeder in SEEDERS:
         seeder(admin)
+
+
+from tests.contract.seed_observability import seed_observability  # noqa: E402
+
+SEEDERS.append(seed_observability)
