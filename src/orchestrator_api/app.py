@@ -73,6 +73,9 @@ def create_app(settings: Settings | None = None) -> FlaskApp:
             swagger_ui_config={"persistAuthorization": True, "displayRequestDuration": True},
         ),
     )
+    # A dataset URI path parameter may hold "//" (or start with "/"): Flask must route such paths as they
+    # are instead of answering a redirect to a path with the slashes merged. Set before routes are added.
+    app.app.url_map.merge_slashes = False
     app.add_middleware(RequestContextMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(
         BodyLimitMiddleware,

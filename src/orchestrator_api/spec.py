@@ -43,24 +43,41 @@ def allowed_methods(
     """The methods the spec offers at ``request_path``, for the ``Allow`` header of a 405.
 
     When several templates match (``/dags/~/dagRuns/list`` and ``/dags/{dag_id}/dagRuns/{dag_run_id}``),
-    the one with the fewest parameters is the route that answers, as in routing.
+    the one with the fewest parameters, then the most literal text, is the route that answers, as in
+    routing. A ``format: path`` parameter (a dataset URI) may span slashes.
     """
     document = document or load_spec()
     if not request_path.startswith(base):
         return []
     relative = request_path[len(base) :]
-    best: tuple[int, list[str]] | None = None
+    best: tuple[int, int, list[str]] | None = None
     for template, item in document.get("paths", {}).items():
-        pattern = "^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$"
-        if re.match(pattern, relative):
+        if re.match(_template_pattern(document, template, item), relative):
             methods = [m.upper() for m in HTTP_METHODS if m in item]
             placeholders = template.count("{")
-            if best is None or placeholders < best[0]:
-                best = (placeholders, methods)
+            literal = -len(re.sub(r"\{[^}]+\}", "", template))
+            if best is None or (placeholders, literal) < best[:2]:
+                best = (placeholders, literal, methods)
     if best is None:
         return []
-    methods = best[1]
+    methods = best[2]
     return ["HEAD", *methods] if "GET" in methods else methods
+
+
+def _template_pattern(document: dict[str, Any], template: str, item: dict[str, Any]) -> str:
+    declared = [*item.get("parameters", [])]
+    for method in HTTP_METHODS:
+        declared += item.get(method, {}).get("parameters", [])
+    spanning = {
+        parameter["name"]
+        for parameter in map(functools.partial(_resolve, document), declared)
+        if parameter.get("in") == "path" and parameter.get("schema", {}).get("format") == "path"
+    }
+
+    def placeholder(match: re.Match[str]) -> str:
+        return ".+" if match.group(1) in spanning else "[^/]+"
+
+    return "^" + re.sub(r"\\\{([^}]+)\\\}", placeholder, re.escape(template)) + "$"
 
 
 def _resolve(document: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:

@@ -16,3 +16,8 @@ SEEDERS.append(seed_access)
 def seed_contract_data(admin: tuple[str, str]) -> None:
     for seeder in SEEDERS:
         seeder(admin)
+
+
+from tests.contract.seed_observability import seed_observability  # noqa: E402
+
+SEEDERS.append(seed_observability)

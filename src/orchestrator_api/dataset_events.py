@@ -1,0 +1,81 @@
+"""Dataset events: recording one (and queueing it for the consumers) and loading what their answers need."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import literal, null, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from orchestrator_api.models.base import UTCDateTime
+from orchestrator_api.models.dataset import (
+    DagRunDatasetEvent,
+    DagScheduleDatasetReference,
+    Dataset,
+    DatasetDagRunQueue,
+    DatasetEvent,
+)
+from orchestrator_api.models.run import DagRun
+from orchestrator_api.schemas.dataset import DatasetEventView
+
+
+def event_views(session: Session, rows: Sequence[Any]) -> list[DatasetEventView]:
+    """Pairs of ``(DatasetEvent, uri)`` with the runs each event created, in one more statement."""
+    ids = [row[0].id for row in rows]
+    created: dict[int, list[DagRun]] = defaultdict(list)
+    if ids:
+        links = session.execute(
+            select(DagRunDatasetEvent.event_id, DagRun)
+            .join(DagRun, DagRun.id == DagRunDatasetEvent.dag_run_id)
+            .where(DagRunDatasetEvent.event_id.in_(ids))
+            .order_by(DagRun.logical_date, DagRun.id)
+        )
+        for event_id, run in links:
+            created[event_id].append(run)
+    return [
+        DatasetEventView(event=row[0], dataset_uri=row[1], created_dagruns=created[row[0].id]) for row in rows
+    ]
+
+
+def record_external_event(
+    session: Session, dataset: Dataset, extra: dict[str, Any], when: datetime
+) -> DatasetEvent:
+    """An event reported from outside any task (no source), queued for every DAG scheduled on the dataset."""
+    event = DatasetEvent(
+        dataset_id=dataset.id,
+        extra=extra,
+        source_dag_id=None,
+        source_task_id=None,
+        source_run_id=None,
+        # The column defaults to -1 (a task that is not mapped); an event from outside has no task at all.
+        source_map_index=null(),
+        timestamp=when,
+    )
+    session.add(event)
+    session.flush()
+    queue_for_consumers(session, dataset.id, when)
+    return event
+
+
+def queue_for_consumers(session: Session, dataset_id: int, when: datetime) -> None:
+    """Queue the dataset for each DAG scheduled on it, in one statement; a DAG already queued keeps its time.
+
+    ``INSERT ... SELECT ... ON CONFLICT DO NOTHING`` rather than read-then-insert, so two concurrent events
+    cannot both insert the same (dataset, DAG) pair and fail the second request with a conflict.
+    """
+    consumers = select(
+        literal(dataset_id),
+        DagScheduleDatasetReference.dag_id,
+        literal(when, UTCDateTime()),
+    ).where(DagScheduleDatasetReference.dataset_id == dataset_id)
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(DatasetDagRunQueue)
+        .from_select(["dataset_id", "target_dag_id", "created_at"], consumers)
+        .on_conflict_do_nothing()
+    )
+    session.execute(statement)

@@ -1,0 +1,208 @@
+"""The audit trail: get_event_logs, get_event_log."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from tests import factories_observability as more
+from tests.problems import assert_problem
+
+T0 = datetime(2026, 3, 1, 12, tzinfo=UTC)
+
+
+def at(minutes: int) -> datetime:
+    return T0 + timedelta(minutes=minutes)
+
+
+@pytest.fixture
+def entries(example_dags: list[str]) -> list[int]:
+    return [
+        more.event_log(
+            "patch_dag", when=at(1), dag_id="etl_daily", owner="admin", extra='{"update_mask": null}'
+        ),
+        more.event_log("post_dag_run", when=at(2), dag_id="etl_daily", run_id="r1", owner="ann"),
+        more.event_log(
+            "set_task_instance_note",
+            when=at(3),
+            dag_id="partner_feeds_hourly",
+            task_id="download_feed",
+            run_id="p1",
+            map_index=2,
+            try_number=1,
+            owner="bob",
+            execution_date=at(0),
+        ),
+        # Written unmasked on purpose: the read path masks again, whatever wrote the row.
+        more.event_log(
+            "post_connection", when=at(4), owner="ann", extra='{"password": "hunter2", "conn": "pg"}'
+        ),
+        more.event_log("cli_dags_sync", when=at(5)),
+    ]
+
+
+def events(response: Any) -> list[str]:
+    return [entry["event"] for entry in response.json()["event_logs"]]
+
+
+ALL = ["patch_dag", "post_dag_run", "set_task_instance_note", "post_connection", "cli_dags_sync"]
+
+
+def test_list_event_logs_answers_airflow_fields(client, admin, entries):
+    response = client.get("/api/v1/eventLogs", auth=admin)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["total_entries"] == 5
+    assert events(response) == ALL
+    note = body["event_logs"][2]
+    assert note == {
+        "event_log_id": entries[2],
+        "when": "2026-03-01T12:03:00+00:00",
+        "dag_id": "partner_feeds_hourly",
+        "task_id": "download_feed",
+        "run_id": "p1",
+        "map_index": 2,
+        "try_number": 1,
+        "event": "set_task_instance_note",
+        "execution_date": "2026-03-01T12:00:00+00:00",
+        "owner": "bob",
+        "extra": None,
+    }
+
+
+def test_secrets_in_extra_are_masked_even_if_stored_unmasked(client, admin, entries):
+    entry = client.get(f"/api/v1/eventLogs/{entries[3]}", auth=admin).json()
+    assert "hunter2" not in entry["extra"]
+    assert json.loads(entry["extra"]) == {"conn": "pg", "password": "***"}
+
+
+def test_a_change_through_the_api_is_recorded_with_secrets_masked(client, admin, example_dags):
+    body = {"dataset_uri": "s3://warehouse/sales/fact_sales", "extra": {"api_key": "s3cr3t", "rows": 5}}
+    assert client.post("/api/v1/datasets/events", json=body, auth=admin).status_code == 200
+    logged = client.get("/api/v1/eventLogs?event=create_dataset_event", auth=admin).json()
+    assert logged["total_entries"] == 1
+    entry = logged["event_logs"][0]
+    assert entry["owner"] == "admin"
+    assert "s3cr3t" not in entry["extra"]
+    assert json.loads(entry["extra"])["body"]["extra"] == {"api_key": "***", "rows": 5}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("dag_id=etl_daily", ["patch_dag", "post_dag_run"]),
+        ("task_id=download_feed", ["set_task_instance_note"]),
+        ("run_id=r1", ["post_dag_run"]),
+        ("map_index=2", ["set_task_instance_note"]),
+        ("try_number=1", ["set_task_instance_note"]),
+        ("event=post_connection", ["post_connection"]),
+        ("owner=ann", ["post_dag_run", "post_connection"]),
+        ("after=2026-03-01T12:02:00Z", ["set_task_instance_note", "post_connection", "cli_dags_sync"]),
+        ("before=2026-03-01T12:02:00%2B00:00", ["patch_dag"]),
+        (
+            "after=2026-03-01T12:01:00Z&before=2026-03-01T12:04:00Z",
+            ["post_dag_run", "set_task_instance_note"],
+        ),
+        ("included_events=patch_dag,cli_dags_sync", ["patch_dag", "cli_dags_sync"]),
+        (
+            "excluded_events=patch_dag, cli_dags_sync",
+            ["post_dag_run", "set_task_instance_note", "post_connection"],
+        ),
+        ("included_events=patch_dag,post_dag_run&excluded_events=patch_dag", ["post_dag_run"]),
+        ("order_by=-event_log_id", ALL[::-1]),
+        ("order_by=-when", ALL[::-1]),
+        ("order_by=event", sorted(ALL)),
+        ("order_by=-owner&dag_id=etl_daily", ["patch_dag", "post_dag_run"][::-1]),
+    ],
+)
+def test_list_event_logs_filters_and_orders(client, admin, entries, query, expected):
+    response = client.get(f"/api/v1/eventLogs?{query}", auth=admin)
+    assert response.status_code == 200, response.text
+    assert events(response) == expected
+    assert response.json()["total_entries"] == len(expected)
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "event_log_id",
+        "when",
+        "dag_id",
+        "task_id",
+        "run_id",
+        "map_index",
+        "try_number",
+        "event",
+        "execution_date",
+        "owner",
+    ],
+)
+def test_every_documented_order_by_is_accepted(client, admin, entries, field):
+    for term in (field, f"-{field}"):
+        response = client.get(f"/api/v1/eventLogs?order_by={term}", auth=admin)
+        assert response.status_code == 200
+        assert sorted(events(response)) == sorted(ALL)
+
+
+def test_list_event_logs_pages_with_total_of_whole_set(client, admin, entries):
+    first = client.get("/api/v1/eventLogs?limit=2", auth=admin).json()
+    last = client.get("/api/v1/eventLogs?limit=2&offset=4", auth=admin).json()
+    assert [e["event"] for e in first["event_logs"]] == ALL[:2]
+    assert [e["event"] for e in last["event_logs"]] == ALL[4:]
+    assert first["total_entries"] == last["total_entries"] == 5
+
+
+def test_entries_of_unreadable_dags_are_hidden(client, make_user, entries):
+    more.role("etl-auditor", ("can_read", "Audit Logs"), ("can_read", "DAG:etl_daily"))
+    auditor = make_user("auditor", "etl-auditor")
+    response = client.get("/api/v1/eventLogs", auth=auditor)
+    assert events(response) == ["patch_dag", "post_dag_run", "post_connection", "cli_dags_sync"]
+    assert response.json()["total_entries"] == 4
+    assert client.get(f"/api/v1/eventLogs/{entries[0]}", auth=auditor).status_code == 200
+    assert_problem(client.get(f"/api/v1/eventLogs/{entries[2]}", auth=auditor), 404, str(entries[2]))
+    more.role("blind-auditor", ("can_read", "Audit Logs"))
+    blind = make_user("blind", "blind-auditor")
+    assert events(client.get("/api/v1/eventLogs", auth=blind)) == ["post_connection", "cli_dags_sync"]
+
+
+@pytest.mark.parametrize(
+    ("query", "detail"),
+    [
+        ("limit=0", "minimum"),
+        ("order_by=extra", "extra"),
+        ("before=yesterday", "date-time"),
+        ("map_index=-2", "minimum"),
+        ("try_number=x", "integer"),
+    ],
+)
+def test_list_event_logs_rejects_bad_parameters(client, admin, entries, query, detail):
+    assert_problem(client.get(f"/api/v1/eventLogs?{query}", auth=admin), 400, detail)
+
+
+def test_event_logs_need_credentials_and_the_audit_permission(client, viewer, entries):
+    assert_problem(client.get("/api/v1/eventLogs"), 401)
+    assert_problem(client.get(f"/api/v1/eventLogs/{entries[0]}"), 401)
+    assert_problem(client.get("/api/v1/eventLogs", auth=viewer), 403, "Audit Logs")
+    assert_problem(client.get(f"/api/v1/eventLogs/{entries[0]}", auth=viewer), 403, "Audit Logs")
+
+
+def test_get_event_log(client, admin, entries):
+    response = client.get(f"/api/v1/eventLogs/{entries[1]}", auth=admin)
+    assert response.status_code == 200
+    assert response.json()["event"] == "post_dag_run"
+    assert response.json()["run_id"] == "r1"
+    assert_problem(client.get("/api/v1/eventLogs/999", auth=admin), 404, "999")
+    assert_problem(client.get("/api/v1/eventLogs/abc", auth=admin), 404)  # no route takes a non-integer id
+
+
+@pytest.mark.parametrize("limit", [1, 2, 100])
+def test_list_event_logs_runs_fixed_statements(client, admin, entries, count_statements, limit):
+    client.get("/api/v1/eventLogs", auth=admin)
+    count_statements.clear()
+    response = client.get(f"/api/v1/eventLogs?limit={limit}", auth=admin)
+    assert len(response.json()["event_logs"]) == min(limit, 5)
+    # principal check + page [+ count when the page is full]
+    assert len(count_statements) == (3 if limit < 5 else 2), count_statements
