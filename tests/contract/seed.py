@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from tests.contract.seed_resources import seed_resources
+
 Seeder = Callable[[tuple[str, str]], None]
 
 # Each resource family may append a function that creates a few rows through the store or the API layer.
 SEEDERS: list[Seeder] = []
+SEEDERS.append(seed_resources)
 
 
 def seed_contract_data(admin: tuple[str, str]) -> None:
