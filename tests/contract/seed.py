@@ -6,11 +6,12 @@ from collections.abc import Callable
 
 from tests.contract.seed_access import seed_access
 from tests.contract.seed_observability import seed_observability
+from tests.contract.seed_resources import seed_resources
 
 Seeder = Callable[[tuple[str, str]], None]
 
 # Each resource family contributes a function that creates a few rows through the store or the API layer.
-SEEDERS: list[Seeder] = [seed_access, seed_observability]
+SEEDERS: list[Seeder] = [seed_access, seed_observability, seed_resources]
 
 
 def seed_contract_data(admin: tuple[str, str]) -> None:
