@@ -98,6 +98,7 @@ def create_app(settings: Settings | None = None) -> FlaskApp:
     app.add_error_handler(HTTPException, problems.handle_http_exception)
     app.add_error_handler(ValidationError, problems.handle_validation_error)
     app.add_error_handler(UnicodeDecodeError, problems.handle_undecodable_body)
+    app.add_error_handler(RecursionError, problems.handle_too_deep)
     app.add_error_handler(IntegrityError, problems.handle_integrity_error)
     app.add_error_handler(OperationalError, problems.handle_operational_error)
     app.add_error_handler(Exception, problems.handle_unexpected)

@@ -59,7 +59,8 @@ def parse_order_by(
         raise BadRequest(
             detail=f"Ordering with {name!r} is not supported; order_by accepts {allowed} (- reverses)"
         )
-    return column.desc() if term.startswith("-") else column.asc()
+    # NULL sorts as the largest value on every backend (SQLite's default is the opposite of PostgreSQL's).
+    return column.desc().nulls_first() if term.startswith("-") else column.asc().nulls_last()
 
 
 def paginate(

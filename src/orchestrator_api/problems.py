@@ -227,6 +227,11 @@ def handle_undecodable_body(request: ConnexionRequest, exc: UnicodeDecodeError) 
     return problem_response(request, 400, detail="The request body is not valid UTF-8")
 
 
+def handle_too_deep(request: ConnexionRequest, exc: RecursionError) -> ConnexionResponse:
+    """A body nested deeper than Python can walk (JSON decoding, validation or masking gave up)."""
+    return problem_response(request, 400, detail="The request body is nested too deeply")
+
+
 def handle_integrity_error(request: ConnexionRequest, exc: IntegrityError) -> ConnexionResponse:
     """A constraint violation no handler anticipated: the request conflicts with existing rows."""
     log.warning("request %s: integrity error: %s", _request_id(request), type(exc.orig).__name__)

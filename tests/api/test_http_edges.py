@@ -100,3 +100,14 @@ def test_wrong_credentials_get_a_generic_401(client, admin):
     assert assert_problem(unknown, 401)["detail"] == assert_problem(wrong, 401)["detail"]
     missing = assert_problem(client.get("/api/v1/dags"), 401)
     assert "credentials" in missing["detail"]
+
+
+def test_deeply_nested_body_is_a_bad_request(client, admin):
+    deep = "[" * 100_000 + "]" * 100_000
+    response = client.post(
+        "/api/v1/variables",
+        content=f'{{"key": "k", "value": "v", "x": {deep}}}',
+        headers={"Content-Type": "application/json"},
+        auth=admin,
+    )
+    assert_problem(response, 400, "nested too deeply")
