@@ -13,3 +13,8 @@ SEEDERS: list[Seeder] = []
 def seed_contract_data(admin: tuple[str, str]) -> None:
     for seeder in SEEDERS:
         seeder(admin)
+
+
+from tests.contract.seed_runs import seed_runs  # noqa: E402
+
+SEEDERS.append(seed_runs)
