@@ -172,6 +172,8 @@ def test_batch_pages_with_the_total(client, admin, three_runs):
     assert response.json()["total_entries"] == 4
     none = {"dag_ids": ["nope"]}
     assert client.post("/api/v1/dags/~/dagRuns/list", json=none, auth=admin).json()["total_entries"] == 0
+    empty = {"dag_ids": [], "states": []}  # empty lists filter nothing, as in Airflow
+    assert client.post("/api/v1/dags/~/dagRuns/list", json=empty, auth=admin).json()["total_entries"] == 4
 
 
 @pytest.mark.parametrize(

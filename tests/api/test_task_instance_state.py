@@ -140,3 +140,14 @@ def test_set_instance_note_errors(client, admin, viewer, flow):
     assert_problem(client.patch(url, json={"note": "x"}, auth=viewer), 403)
     assert_problem(client.patch(url, json={"note": "x"}), 401)
     assert factories_runs.instance("flow", "r2", "b").note is None
+
+
+def test_mapped_changes_need_permission(client, viewer, example_dags):
+    factories_runs.run("partner_feeds_hourly", "p1", DAYS["r1"])
+    url = "/api/v1/dags/partner_feeds_hourly/dagRuns/p1/taskInstances/download_feed/1"
+    for path, body in ((url, {"new_state": "failed"}), (f"{url}/setNote", {"note": "x"})):
+        assert_problem(client.patch(path, json=body, auth=viewer), 403)
+        assert_problem(client.patch(path, json=body), 401)
+    assert_problem(client.patch(url.replace("/1", "/-5"), json={"new_state": "failed"}, auth=viewer), 400)
+    unchanged = factories_runs.instance("partner_feeds_hourly", "p1", "download_feed", 1)
+    assert (unchanged.state, unchanged.note) == (None, None)

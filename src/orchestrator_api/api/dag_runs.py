@@ -49,7 +49,7 @@ def _filtered_runs(stmt: Select[Any], filters: dict[str, Any]) -> Select[Any]:
     stmt = between(stmt, DagRun.updated_at, filters.get("updated_at_gte"), filters.get("updated_at_lte"))
     if filters.get("states"):
         stmt = stmt.where(DagRun.state.in_(filters["states"]))
-    if filters.get("dag_ids") is not None:
+    if filters.get("dag_ids"):  # an empty list filters nothing, as in Airflow
         stmt = stmt.where(DagRun.dag_id.in_(filters["dag_ids"]))
     return stmt
 
@@ -62,36 +62,16 @@ def get_dag_runs(
     dag_id: str,
     limit: int | None = None,
     offset: int = 0,
-    execution_date_gte: datetime | None = None,
-    execution_date_lte: datetime | None = None,
-    start_date_gte: datetime | None = None,
-    start_date_lte: datetime | None = None,
-    end_date_gte: datetime | None = None,
-    end_date_lte: datetime | None = None,
-    updated_at_gte: datetime | None = None,
-    updated_at_lte: datetime | None = None,
     state: list[str] | None = None,
     order_by: str | None = None,
     fields: list[str] | None = None,
+    **filters: datetime,
 ) -> dict[str, Any]:
     schema = restrict_fields(dag_run_schema, fields)
     stmt = _readable_runs()
     if dag_id != "~":
         stmt = stmt.where(DagRun.dag_id == dag_id)
-    stmt = _filtered_runs(
-        stmt,
-        {
-            "execution_date_gte": execution_date_gte,
-            "execution_date_lte": execution_date_lte,
-            "start_date_gte": start_date_gte,
-            "start_date_lte": start_date_lte,
-            "end_date_gte": end_date_gte,
-            "end_date_lte": end_date_lte,
-            "updated_at_gte": updated_at_gte,
-            "updated_at_lte": updated_at_lte,
-            "states": state,
-        },
-    )
+    stmt = _filtered_runs(stmt, {**filters, "states": state})
     page = paginate(
         stmt,
         limit=limit,
