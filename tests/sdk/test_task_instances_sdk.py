@@ -97,6 +97,10 @@ def test_patch_note_tries_logs_and_links(sdk, feeds_run):
     log = api.get_log(FEEDS, "p1", "list_partners", 2)
     assert log.content == "listed 3 partners\n"
     assert log.continuation_token
+    whole = api.get_log(FEEDS, "p1", "list_partners", 2, full_content=True, token=log.continuation_token)
+    assert whole.content == "listed 3 partners\n"
+    rest = api.get_log(FEEDS, "p1", "list_partners", 2, token=log.continuation_token)
+    assert rest.content == ""
 
     links = api.get_extra_links(FEEDS, "p1", "download_feed")
     assert links.extra_links[0].name == "Feed log"
