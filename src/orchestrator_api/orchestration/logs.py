@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadData, URLSafeSerializer
 
 from orchestrator_api.config import get_settings
 from orchestrator_api.instance import secret_key
@@ -63,7 +63,7 @@ def token_offset(token: str, key: LogKey) -> int:
     """The offset a continuation token points at; 400 if it was altered or belongs to another log."""
     try:
         payload = _serializer().loads(token)
-    except BadSignature:
+    except BadData:
         raise BadRequest(detail="The continuation token is not valid") from None
     if not isinstance(payload, dict):
         raise BadRequest(detail="The continuation token is not valid")
