@@ -11,10 +11,18 @@ def utcnow() -> datetime:
 
 
 def as_utc(value: datetime) -> datetime:
-    """``value`` converted to UTC; naive values are taken to be UTC already."""
+    """``value`` converted to UTC; naive values are taken to be UTC already.
+
+    An instant that falls outside Python's range once shifted to UTC (``0001-01-01T00:00:00+05:00``) becomes
+    the nearest representable one, so every RFC 3339 timestamp a client may send can be compared and stored.
+    """
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        bound = datetime.min if value.year == datetime.min.year else datetime.max
+        return bound.replace(tzinfo=UTC)
 
 
 def isoformat(value: datetime | None) -> str | None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
+from tests import factories, factories_runs
 from tests.problems import assert_problem
 
 DAG = """
@@ -353,3 +355,13 @@ def test_mutations_are_audited(client, admin, three_dags):
     assert rows[0].dag_id == "alpha_etl"
     assert rows[0].owner == "admin"
     assert '"update_mask"' in (rows[0].extra or "")
+
+
+def test_delete_dag_refuses_while_a_task_instance_runs(client, admin, three_dags):
+    factories_runs.run("alpha_etl", "busy", datetime(2026, 1, 1, tzinfo=UTC), state="running")
+    factories.set_task_instance("alpha_etl", "busy", "only", state="running", try_number=1)
+    assert_problem(client.delete("/api/v1/dags/alpha_etl", auth=admin), 409, "running")
+    assert client.get("/api/v1/dags/alpha_etl/dagRuns/busy", auth=admin).status_code == 200
+    factories.set_task_instance("alpha_etl", "busy", "only", state="success")
+    assert client.delete("/api/v1/dags/alpha_etl", auth=admin).status_code == 204
+    assert_problem(client.get("/api/v1/dags/alpha_etl/dagRuns/busy", auth=admin), 404)

@@ -17,3 +17,8 @@ SEEDERS: list[Seeder] = [seed_access, seed_observability, seed_resources]
 def seed_contract_data(admin: tuple[str, str]) -> None:
     for seeder in SEEDERS:
         seeder(admin)
+
+
+from tests.contract.seed_runs import seed_runs  # noqa: E402
+
+SEEDERS.append(seed_runs)

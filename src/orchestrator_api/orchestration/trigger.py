@@ -13,7 +13,7 @@ from orchestrator_api.dags import infer_manual_data_interval, schedule_from_json
 from orchestrator_api.models.dag import Dag, Task
 from orchestrator_api.models.run import DagRun, TaskInstance
 from orchestrator_api.problems import AlreadyExists, BadRequest
-from orchestrator_api.timeutil import utcnow
+from orchestrator_api.timeutil import as_utc, utcnow
 
 
 @dataclass(frozen=True)
@@ -33,10 +33,14 @@ def _data_interval(dag: Dag, request: RunRequest, logical_date: datetime) -> tup
     if (start is None) != (end is None):
         raise BadRequest(detail="Give both data_interval_start and data_interval_end, or neither")
     if start is not None and end is not None:
-        if start > end:
-            raise BadRequest(detail="data_interval_start must not be after data_interval_end")
-        return start, end
-    return infer_manual_data_interval(schedule_from_json(dag.schedule), logical_date)
+        # Taken as given, as Airflow does: the spec cannot express an ordering between two fields, and a
+        # request the spec allows must not be refused.
+        return as_utc(start), as_utc(end)
+    try:
+        return infer_manual_data_interval(schedule_from_json(dag.schedule), logical_date)
+    except OverflowError:
+        # A logical date at the edge of the calendar has no schedule tick before it.
+        return logical_date, logical_date
 
 
 def task_instances_for(run: DagRun, tasks: list[Task]) -> list[TaskInstance]:
@@ -74,7 +78,7 @@ def create_dag_run(
     triggered_by: str | None = None,
 ) -> DagRun:
     """Queue a new run of ``dag`` with its task instances; 409 if its id or logical date is taken."""
-    logical_date = request.logical_date or utcnow()
+    logical_date = as_utc(request.logical_date) if request.logical_date else utcnow()
     run_id = request.run_id or f"{run_type}__{logical_date.isoformat()}"
     start, end = _data_interval(dag, request, logical_date)
     clash = session.execute(

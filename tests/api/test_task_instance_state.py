@@ -1,0 +1,153 @@
+"""Changing one task instance: patch_task_instance, patch_mapped_task_instance, set_task_instance_note,
+set_mapped_task_instance_note."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from orchestrator_api import db
+from orchestrator_api.models import EventLog
+from tests import factories_runs, runs_scenarios
+from tests.problems import assert_problem
+from tests.runs_scenarios import FLOW_DAYS as DAYS
+from tests.runs_scenarios import flow_states as states
+
+TI = "/api/v1/dags/flow/dagRuns/{run}/taskInstances/{task}"
+CLEAR = "/api/v1/dags/flow/clearTaskInstances"
+SET_STATE = "/api/v1/dags/flow/updateTaskInstancesState"
+
+
+@pytest.fixture
+def flow(dag_folder: Any) -> None:
+    dag_folder({"flow.yaml": runs_scenarios.FLOW_DAG})
+    runs_scenarios.flow_runs()
+
+
+def listed(response: Any) -> list[tuple[str, str]]:
+    assert response.status_code == 200, response.text
+    return sorted((ti["dag_run_id"], ti["task_id"]) for ti in response.json()["task_instances"])
+
+
+# --------------------------------------------------------------------------- patch_task_instance
+
+
+def test_patch_marks_the_instance_and_clears_failed_downstream(client, admin, flow):
+    response = client.patch(TI.format(run="r2", task="b"), json={"new_state": "success"}, auth=admin)
+    assert response.status_code == 200, response.text
+    assert response.json() == {
+        "task_id": "b",
+        "dag_id": "flow",
+        "execution_date": "2026-01-02T00:00:00+00:00",
+        "dag_run_id": "r2",
+    }
+    assert states("r2") == {"a": "success", "b": "success", "c": "success", "d": None, "e": None}
+    run = factories_runs.dag_run("flow", "r2")
+    assert (run.state, run.clear_number) == ("queued", 1)
+    with db.session_factory()() as session:
+        audit = session.scalars(select(EventLog).where(EventLog.event == "patch_task_instance")).one()
+    assert (audit.dag_id, audit.run_id, audit.task_id) == ("flow", "r2", "b")
+    assert audit.execution_date == DAYS["r2"]
+
+
+def test_patch_dry_run_changes_nothing(client, admin, flow):
+    body = {"new_state": "skipped", "dry_run": True}
+    response = client.patch(TI.format(run="r3", task="c"), json=body, auth=admin)
+    assert response.json()["task_id"] == "c"
+    assert states("r3")["c"] is None
+
+
+def test_patch_to_failed_finishes_a_running_instance(client, admin, flow):
+    client.patch(TI.format(run="r3", task="a"), json={"new_state": "failed"}, auth=admin)
+    a = factories_runs.instance("flow", "r3", "a")
+    assert a.state == "failed"
+    assert a.end_date is not None
+    assert a.duration is not None
+
+
+def test_patch_mapped_instance_changes_only_that_index(client, admin, example_dags):
+    factories_runs.run("partner_feeds_hourly", "p1", DAYS["r1"])
+    url = "/api/v1/dags/partner_feeds_hourly/dagRuns/p1/taskInstances/download_feed/1"
+    response = client.patch(url, json={"new_state": "skipped"}, auth=admin)
+    assert response.status_code == 200, response.text
+    assert response.json()["task_id"] == "download_feed"
+    got = [factories_runs.instance("partner_feeds_hourly", "p1", "download_feed", i).state for i in range(3)]
+    assert got == [None, "skipped", None]
+    assert_problem(client.patch(url[:-2], json={"new_state": "skipped"}, auth=admin), 404, "is mapped")
+    assert_problem(
+        client.patch(url[:-1] + "9", json={"new_state": "skipped"}, auth=admin), 404, "map index 9"
+    )
+    assert_problem(client.patch(url, json={"dry_run": True}, auth=admin), 400, "new_state")
+
+
+@pytest.mark.parametrize(
+    ("body", "detail"),
+    [
+        ({"new_state": "running"}, "running"),
+        ({}, "new_state"),
+        ({"new_state": "success", "note": "x"}, "note"),
+        ({"new_state": "success", "dry_run": "no"}, "dry_run"),
+    ],
+)
+def test_patch_rejects_bad_bodies(client, admin, flow, body, detail):
+    assert_problem(client.patch(TI.format(run="r2", task="b"), json=body, auth=admin), 400, detail)
+    assert states("r2")["b"] == "failed"
+
+
+def test_patch_errors(client, admin, viewer, flow):
+    body = {"new_state": "success"}
+    assert_problem(client.patch(TI.format(run="r2", task="zz"), json=body, auth=admin), 404, "zz")
+    assert_problem(client.patch(TI.format(run="r9", task="b"), json=body, auth=admin), 404, "r9")
+    assert_problem(
+        client.patch(TI.format(run="r2", task="b") + "/0", json=body, auth=admin), 404, "not mapped"
+    )
+    assert_problem(client.patch(TI.format(run="r2", task="b"), json=body, auth=viewer), 403)
+    assert_problem(client.patch(TI.format(run="r2", task="b"), json=body), 401)
+    assert states("r2")["b"] == "failed"
+
+
+# --------------------------------------------------------------------------- notes
+
+
+def test_set_instance_note(client, admin, flow):
+    url = TI.format(run="r2", task="b") + "/setNote"
+    response = client.patch(url, json={"note": "flaky upstream API"}, auth=admin)
+    assert response.status_code == 200, response.text
+    assert response.json()["note"] == "flaky upstream API"
+    assert response.json()["state"] == "failed"
+    assert client.get(TI.format(run="r2", task="b"), auth=admin).json()["note"] == "flaky upstream API"
+    assert client.patch(url, json={"note": None}, auth=admin).json()["note"] is None
+
+
+def test_set_mapped_instance_note(client, admin, example_dags):
+    factories_runs.run("partner_feeds_hourly", "p1", DAYS["r1"])
+    url = "/api/v1/dags/partner_feeds_hourly/dagRuns/p1/taskInstances/download_feed/2/setNote"
+    response = client.patch(url, json={"note": "partner 2 late"}, auth=admin)
+    assert (response.json()["map_index"], response.json()["note"]) == (2, "partner 2 late")
+    assert factories_runs.instance("partner_feeds_hourly", "p1", "download_feed", 1).note is None
+    assert_problem(client.patch(url.replace("/2/", "/5/"), json={"note": "x"}, auth=admin), 404)
+
+
+def test_set_instance_note_errors(client, admin, viewer, flow):
+    url = TI.format(run="r2", task="b") + "/setNote"
+    assert_problem(client.patch(url, json={}, auth=admin), 400, "note")
+    assert_problem(client.patch(url, json={"note": ["x"]}, auth=admin), 400, "note")
+    assert_problem(
+        client.patch(TI.format(run="r2", task="q") + "/setNote", json={"note": "x"}, auth=admin), 404
+    )
+    assert_problem(client.patch(url, json={"note": "x"}, auth=viewer), 403)
+    assert_problem(client.patch(url, json={"note": "x"}), 401)
+    assert factories_runs.instance("flow", "r2", "b").note is None
+
+
+def test_mapped_changes_need_permission(client, viewer, example_dags):
+    factories_runs.run("partner_feeds_hourly", "p1", DAYS["r1"])
+    url = "/api/v1/dags/partner_feeds_hourly/dagRuns/p1/taskInstances/download_feed/1"
+    for path, body in ((url, {"new_state": "failed"}), (f"{url}/setNote", {"note": "x"})):
+        assert_problem(client.patch(path, json=body, auth=viewer), 403)
+        assert_problem(client.patch(path, json=body), 401)
+    assert_problem(client.patch(url.replace("/1", "/-5"), json={"new_state": "failed"}, auth=viewer), 400)
+    unchanged = factories_runs.instance("partner_feeds_hourly", "p1", "download_feed", 1)
+    assert (unchanged.state, unchanged.note) == (None, None)

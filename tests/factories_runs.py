@@ -1,0 +1,122 @@
+"""Builders for the DAG run and task instance tests: rows only a worker would write (tries, pools, logs)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from orchestrator_api import db
+from orchestrator_api.models import Dag, DagRun, Pool, TaskInstance, TaskInstanceHistory
+from orchestrator_api.orchestration.trigger import RunRequest, create_dag_run
+
+
+def run(dag_id: str, run_id: str, logical_date: datetime, *, state: str = "queued", **request: Any) -> None:
+    """A run created as post_dag_run creates it (task instances included), then put in ``state``."""
+    with db.transaction() as session:
+        dag = session.scalars(select(Dag).where(Dag.dag_id == dag_id)).one()
+        created = create_dag_run(
+            session,
+            dag,
+            RunRequest(run_id=run_id, logical_date=logical_date, **request),
+            triggered_by="tests",
+        )
+        created.state = state
+
+
+def history(
+    dag_id: str, run_id: str, task_id: str, try_number: int, state: str, map_index: int = -1, **values: Any
+) -> None:
+    """An earlier try, archived as clearing archives it."""
+    with db.transaction() as session:
+        live = session.scalars(
+            select(TaskInstance).where(
+                TaskInstance.dag_id == dag_id,
+                TaskInstance.run_id == run_id,
+                TaskInstance.task_id == task_id,
+                TaskInstance.map_index == map_index,
+            )
+        ).one()
+        session.add(
+            TaskInstanceHistory(
+                dag_id=dag_id,
+                run_id=run_id,
+                task_id=task_id,
+                map_index=map_index,
+                try_number=try_number,
+                state=state,
+                pool=live.pool,
+                queue=live.queue,
+                operator=live.operator,
+                max_tries=live.max_tries,
+                **values,
+            )
+        )
+
+
+def history_count(dag_id: str, run_id: str) -> int:
+    with db.session_factory()() as session:
+        return len(
+            session.scalars(
+                select(TaskInstanceHistory).where(
+                    TaskInstanceHistory.dag_id == dag_id, TaskInstanceHistory.run_id == run_id
+                )
+            ).all()
+        )
+
+
+def pool(name: str, slots: int, include_deferred: bool = False) -> None:
+    with db.transaction() as session:
+        session.add(Pool(pool=name, slots=slots, include_deferred=include_deferred))
+
+
+def instance(dag_id: str, run_id: str, task_id: str, map_index: int = -1) -> TaskInstance:
+    """The stored task instance, detached, to inspect what an operation wrote."""
+    with db.session_factory()() as session:
+        return session.scalars(
+            select(TaskInstance).where(
+                TaskInstance.dag_id == dag_id,
+                TaskInstance.run_id == run_id,
+                TaskInstance.task_id == task_id,
+                TaskInstance.map_index == map_index,
+            )
+        ).one()
+
+
+def dag_run(dag_id: str, run_id: str) -> DagRun:
+    with db.session_factory()() as session:
+        return session.scalars(select(DagRun).where(DagRun.dag_id == dag_id, DagRun.run_id == run_id)).one()
+
+
+def role(name: str, *grants: tuple[str, str]) -> None:
+    """A role holding these (action, resource) permissions; resources like ``DAG:<id>`` are created."""
+    from orchestrator_api.models import Action, Permission, Resource, Role
+
+    with db.transaction() as session:
+        permissions = []
+        for action_name, resource_name in grants:
+            action = session.scalars(select(Action).where(Action.name == action_name)).one()
+            resource = session.scalars(select(Resource).where(Resource.name == resource_name)).first()
+            if resource is None:
+                resource = Resource(name=resource_name)
+                session.add(resource)
+                session.flush()
+            permission = session.scalars(
+                select(Permission).where(
+                    Permission.action_id == action.id, Permission.resource_id == resource.id
+                )
+            ).first()
+            permissions.append(permission or Permission(action=action, resource=resource))
+        session.add(Role(name=name, permissions=permissions))
+
+
+def grant_dag_read(role_name: str, dag_id: str) -> None:
+    """A role that reads one DAG with its runs, task instances and logs."""
+    role(
+        role_name,
+        ("can_read", f"DAG:{dag_id}"),
+        ("can_read", "DAG Runs"),
+        ("can_read", "Task Instances"),
+        ("can_read", "Task Logs"),
+    )
