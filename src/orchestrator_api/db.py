@@ -36,24 +36,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _without_nul(value: Any) -> Any:
-    return value.replace("\x00", "\ufffd") if isinstance(value, str) and "\x00" in value else value
-
-
-def _postgres_text_parameters(
-    _conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _executemany: bool
-) -> tuple[str, Any]:
-    """PostgreSQL text cannot hold NUL: bind U+FFFD instead, so a lookup or filter naming a value with NUL
-    finds nothing (such a value cannot be stored) and a write keeps the rest of the text, instead of a 500.
-    """
-    if isinstance(parameters, dict):
-        return statement, {key: _without_nul(value) for key, value in parameters.items()}
-    if isinstance(parameters, list | tuple) and parameters and all(isinstance(r, dict) for r in parameters):
-        rows = [{key: _without_nul(value) for key, value in row.items()} for row in parameters]
-        return statement, rows
-    return statement, parameters
-
-
 def make_engine(url: str) -> Engine:
     """An engine for ``url`` with the settings this service relies on (SQLite pragmas, pre-ping).
 
@@ -66,10 +48,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, hide_parameters=True)
-    if parsed.get_backend_name() == "postgresql":
-        event.listen(engine, "before_cursor_execute", _postgres_text_parameters, retval=True)
-    return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, hide_parameters=True)
 
 
 def configure(url: str | None = None) -> Engine:
