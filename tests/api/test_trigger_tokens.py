@@ -244,6 +244,19 @@ def test_trigger_token_credential_may_do_nothing_else(client, admin, example_dag
     assert_problem(client.post("/api/v1/auth/token", headers=headers), 401)
 
 
+@pytest.mark.parametrize("header", [bearer, private_token], ids=["bearer", "private-token"])
+def test_trigger_token_credential_triggers_its_dag_and_no_other(client, admin, example_dags, header):
+    headers = header(create_trigger_token(client, admin)["token"])
+    body = {"conf": {"env": "staging"}, "note": "from the webhook"}
+    response = client.post("/api/v1/dags/etl_daily/dagRuns", json=body, headers=headers)
+    assert response.status_code == 200, response.text
+    assert response.json()["conf"] == {"env": "staging"}
+    assert [run.run_id for run in runs_of("etl_daily")] == [response.json()["dag_run_id"]]
+    assert_problem(client.post("/api/v1/dags/sales_report/dagRuns", json={}, headers=headers), 403)
+    assert_problem(client.post("/api/v1/dags/~/dagRuns", json={}, headers=headers), 404)
+    assert runs_of("sales_report") == []
+
+
 def test_revoked_trigger_token_credential_is_refused(client, admin, example_dags):
     created = create_trigger_token(client, admin)
     client.delete(f"/api/v1/dags/etl_daily/triggerTokens/{created['id']}", auth=admin)

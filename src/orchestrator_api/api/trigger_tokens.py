@@ -21,10 +21,10 @@ from orchestrator_api.pagination import SortColumn, paginate
 from orchestrator_api.problems import BadRequest, Unauthenticated
 from orchestrator_api.queries import dag_or_404, get_or_404
 from orchestrator_api.schemas.common import dump, dump_many
+from orchestrator_api.schemas.dag_run import dag_run_schema
 from orchestrator_api.schemas.tokens import (
     trigger_token_request_schema,
     trigger_token_schema,
-    triggered_run_schema,
 )
 from orchestrator_api.security.principal import current_principal
 from orchestrator_api.security.token_secrets import issue_trigger_token
@@ -117,4 +117,4 @@ def trigger_dag_run_by_token(token: str, body: dict[str, Any] | bytes | None = N
     actor = trigger_actor(found.id)
     run = create_dag_run(session, dag, RunRequest(conf=conf), triggered_by=actor)
     audit.annotate(owner=actor, dag_id=dag.dag_id, run_id=run.run_id, execution_date=run.logical_date)
-    return dump(triggered_run_schema, run)
+    return dump(dag_run_schema, run)

@@ -48,27 +48,7 @@ class TriggerTokenRequestSchema(Schema):
     expires_in_days = fields.Integer(validate=Range(1, MAX_EXPIRY_DAYS))
 
 
-class TriggeredRunSchema(Schema):
-    """A DAG run in Airflow's ``DAGRun`` shape, as the trigger endpoint answers it."""
-
-    dag_run_id = fields.String(attribute="run_id")
-    dag_id = fields.String()
-    logical_date = UTCDateTime()
-    execution_date = UTCDateTime(attribute="logical_date", dump_only=True)
-    start_date = UTCDateTime(allow_none=True)
-    end_date = UTCDateTime(allow_none=True)
-    data_interval_start = UTCDateTime(allow_none=True)
-    data_interval_end = UTCDateTime(allow_none=True)
-    last_scheduling_decision = UTCDateTime(allow_none=True)
-    run_type = fields.String()
-    state = fields.String()
-    external_trigger = fields.Boolean()
-    conf = fields.Dict()
-    note = fields.String(allow_none=True)
-
-
 access_token_schema = AccessTokenSchema()
 access_token_request_schema = AccessTokenRequestSchema()
 trigger_token_schema = TriggerTokenSchema()
 trigger_token_request_schema = TriggerTokenRequestSchema()
-triggered_run_schema = TriggeredRunSchema()
