@@ -94,7 +94,9 @@ def test_secrets_never_leave_the_store(client, admin, settings_env, caplog, caps
     assert served.json()["total_entries"] == 1
     assert_no_secret(served.text, "the event-log endpoint")
     for entry in client.get("/api/v1/eventLogs?limit=100", auth=admin).json()["event_logs"]:
-        assert_no_secret(client.get(f"/api/v1/eventLogs/{entry['event_log_id']}", auth=admin).text, "an event")
+        assert_no_secret(
+            client.get(f"/api/v1/eventLogs/{entry['event_log_id']}", auth=admin).text, "an event"
+        )
 
 
 def test_secrets_are_really_stored_and_used(client, admin):
