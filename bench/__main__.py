@@ -71,6 +71,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--dags", type=int, default=100)
     parser.add_argument("--runs-per-dag", type=int, default=20)
+    parser.add_argument("--only", default="", help="run only the scenarios whose name contains this text")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="orchestrator-bench-"))
@@ -120,6 +121,8 @@ def main() -> int:
         results: list[Result] = []
         print(f"{'scenario':32} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
         for name, path, authenticated in SCENARIOS:
+            if args.only not in name:
+                continue
             probe = httpx.get(base + path, headers=auth if authenticated else {}, timeout=10)
             if probe.status_code == 404 and probe.json().get("detail", "").startswith("No resource"):
                 continue  # an endpoint this build does not serve

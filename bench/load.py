@@ -43,7 +43,12 @@ async def _worker(
 ) -> None:
     while time.perf_counter() < deadline:
         started = time.perf_counter()
-        response = await client.get(url, headers=headers)
+        try:
+            response = await client.get(url, headers=headers)
+        except httpx.TransportError:
+            # A keep-alive connection closed by a recycled worker (gunicorn max_requests): retry once on a
+            # new connection, as HTTP clients do for idempotent requests.
+            response = await client.get(url, headers=headers)
         await response.aread()
         latencies.append((time.perf_counter() - started) * 1000)
         if response.status_code != 200:
