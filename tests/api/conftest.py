@@ -1,0 +1,20 @@
+"""Fixtures shared by the API tests of one family and another."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.api.dag_fixtures import DAG
+
+
+@pytest.fixture
+def three_dags(dag_folder: Any) -> list[str]:
+    return dag_folder(
+        {
+            "a.yaml": DAG.format(dag_id="alpha_etl", paused="true", tags="[etl, daily]", owner="ann"),
+            "b.yaml": DAG.format(dag_id="beta_report", paused="false", tags="[report]", owner="bob"),
+            "c.yaml": DAG.format(dag_id="gamma_etl", paused="false", tags="[etl]", owner="cid"),
+        }
+    )
