@@ -1,4 +1,4 @@
-"""DAGs: patch_dag and patch_dags with and without update_mask, and the request edge cases of the DAG paths."""
+"""DAGs: patch_dag and patch_dags with and without update_mask, and edge cases of the DAG paths."""
 
 from __future__ import annotations
 
