@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Row, Select, func, select
+from sqlalchemy import ColumnElement, Row, Select, exists, func, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from orchestrator_api import db
 from orchestrator_api.models.dag import Dag, DagTag
-from orchestrator_api.problems import NotFound
+from orchestrator_api.problems import AlreadyExists, NotFound
 
 T = TypeVar("T")
 
@@ -21,6 +21,12 @@ def get_or_404(model: type[T], *conditions: ColumnElement[bool], detail: str, ti
     if row is None:
         raise NotFound(detail=detail, title=title)
     return row
+
+
+def refuse_duplicate(condition: ColumnElement[bool], *, detail: str) -> None:
+    """409 when a row matching ``condition`` exists: a create or rename would clash with it."""
+    if db.session().scalar(select(exists().where(condition))):
+        raise AlreadyExists(detail=detail)
 
 
 def dag_or_404(dag_id: str) -> Dag:

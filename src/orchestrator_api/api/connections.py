@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, select
 
 from orchestrator_api import db
 from orchestrator_api.config import PREFIX, get_settings
@@ -12,8 +12,8 @@ from orchestrator_api.connection_testing import Target, try_connection
 from orchestrator_api.models.resources import Connection
 from orchestrator_api.pagination import SortColumn, paginate
 from orchestrator_api.patching import apply_patch
-from orchestrator_api.problems import AlreadyExists, PermissionDenied
-from orchestrator_api.queries import get_or_404
+from orchestrator_api.problems import PermissionDenied
+from orchestrator_api.queries import get_or_404, refuse_duplicate
 from orchestrator_api.schemas.common import dump, dump_many
 from orchestrator_api.schemas.connection import (
     connection_item_schema,
@@ -58,11 +58,10 @@ def get_connections(limit: int | None = None, offset: int = 0, order_by: str | N
 
 def post_connection(body: dict[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = connection_schema.load(body)
-    session = db.session()
     conn_id = values["conn_id"]
-    if session.scalar(select(exists().where(Connection.conn_id == conn_id))):
-        raise AlreadyExists(detail=f"Connection {conn_id!r} already exists")
+    refuse_duplicate(Connection.conn_id == conn_id, detail=f"Connection {conn_id!r} already exists")
     connection = Connection(**values)
+    session = db.session()
     session.add(connection)
     session.flush()
     return dump(connection_schema, connection)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, select
 
 from orchestrator_api import db
 from orchestrator_api.models.resources import DEFAULT_POOL, Pool
@@ -12,7 +12,7 @@ from orchestrator_api.pagination import SortColumn, paginate
 from orchestrator_api.patching import apply_patch, parse_update_mask
 from orchestrator_api.pool_usage import NO_USAGE, SlotUsage, slot_usage
 from orchestrator_api.problems import AlreadyExists
-from orchestrator_api.queries import get_or_404
+from orchestrator_api.queries import get_or_404, refuse_duplicate
 from orchestrator_api.schemas.common import dump, dump_many
 from orchestrator_api.schemas.pool import PoolSchema
 
@@ -38,10 +38,6 @@ def _dump_with_usage(pool: Pool) -> dict[str, Any]:
     return dump(PoolSchema(usage=slot_usage(db.session(), [pool.pool])), pool)
 
 
-def _name_taken(name: str) -> bool:
-    return bool(db.session().scalar(select(exists().where(Pool.pool == name))))
-
-
 def get_pools(limit: int | None = None, offset: int = 0, order_by: str | None = None) -> dict[str, Any]:
     page = paginate(
         select(Pool),
@@ -59,8 +55,7 @@ def get_pools(limit: int | None = None, offset: int = 0, order_by: str | None = 
 def post_pool(body: dict[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = pool_schema.load(body)
     name = values["pool"]
-    if _name_taken(name):
-        raise AlreadyExists(detail=f"Pool {name!r} already exists")
+    refuse_duplicate(Pool.pool == name, detail=f"Pool {name!r} already exists")
     pool = Pool(**{"include_deferred": False, **values})
     session = db.session()
     session.add(pool)
@@ -96,8 +91,7 @@ def patch_pool(pool_name: str, body: dict[str, Any], update_mask: list[str] | No
     if new_name is not None:
         if pool.is_default:
             raise AlreadyExists(detail=f"{DEFAULT_POOL} cannot be renamed")
-        if _name_taken(new_name):
-            raise AlreadyExists(detail=f"Pool {new_name!r} already exists")
+        refuse_duplicate(Pool.pool == new_name, detail=f"Pool {new_name!r} already exists")
         _refuse_while_in_use(pool, usage.get(pool.pool, NO_USAGE), "rename")
     schema = PoolSchema(usage=usage)
     apply_patch(pool, body, update_mask, schema=schema)

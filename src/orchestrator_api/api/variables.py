@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, select
 
 from orchestrator_api import db
 from orchestrator_api.models.resources import Variable
 from orchestrator_api.pagination import SortColumn, paginate
 from orchestrator_api.patching import apply_patch
-from orchestrator_api.problems import AlreadyExists
-from orchestrator_api.queries import get_or_404
+from orchestrator_api.queries import get_or_404, refuse_duplicate
 from orchestrator_api.schemas.common import dump, dump_many
 from orchestrator_api.schemas.variable import variable_item_schema, variable_schema
 
@@ -49,11 +48,9 @@ def get_variables(limit: int | None = None, offset: int = 0, order_by: str | Non
 
 def post_variables(body: dict[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = variable_schema.load(body)
-    session = db.session()
-    key = values["key"]
-    if session.scalar(select(exists().where(Variable.key == key))):
-        raise AlreadyExists(detail=f"Variable {key!r} already exists")
+    refuse_duplicate(Variable.key == values["key"], detail=f"Variable {values['key']!r} already exists")
     variable = Variable(**values)
+    session = db.session()
     session.add(variable)
     session.flush()
     return dump(variable_schema, variable)
