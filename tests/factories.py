@@ -15,11 +15,15 @@ from sqlalchemy import select
 
 from orchestrator_api import db
 from orchestrator_api.dags import sync_dags
+from orchestrator_api.instance import bump_rbac_version
 from orchestrator_api.models import (
+    Action,
     DagRun,
     Dataset,
     DatasetEvent,
     Job,
+    Permission,
+    Resource,
     Role,
     TaskInstance,
     User,
@@ -89,6 +93,11 @@ def set_dag_run(dag_id: str, run_id: str, **values: Any) -> None:
 
 def xcom(dag_id: str, run_id: str, task_id: str, key: str, value: Any, map_index: int = -1) -> None:
     """Store an XCom as a worker would: the value as JSON text."""
+    raw_xcom(dag_id, run_id, task_id, key, json.dumps(value), map_index)
+
+
+def raw_xcom(dag_id: str, run_id: str, task_id: str, key: str, text: str | None, map_index: int = -1) -> None:
+    """An XCom whose stored text is exactly ``text`` (even text that is not JSON)."""
     with db.transaction() as session:
         run = session.scalars(select(DagRun).where(DagRun.dag_id == dag_id, DagRun.run_id == run_id)).one()
         session.add(
@@ -99,7 +108,7 @@ def xcom(dag_id: str, run_id: str, task_id: str, key: str, value: Any, map_index
                 task_id=task_id,
                 map_index=map_index,
                 key=key,
-                value=json.dumps(value),
+                value=text,
                 timestamp=utcnow(),
             )
         )
@@ -186,3 +195,27 @@ def dag_run(
                 )
             )
         return run.id
+
+
+def role(name: str, *permissions: tuple[str, str]) -> None:
+    """A role holding exactly ``permissions`` ((action, resource) pairs), creating missing resources."""
+    with db.transaction() as session:
+        granted = []
+        for action_name, resource_name in permissions:
+            action = session.scalars(select(Action).where(Action.name == action_name)).one()
+            resource = session.scalars(select(Resource).where(Resource.name == resource_name)).first()
+            if resource is None:
+                resource = Resource(name=resource_name)
+                session.add(resource)
+                session.flush()
+            permission = session.scalars(
+                select(Permission).where(
+                    Permission.action_id == action.id, Permission.resource_id == resource.id
+                )
+            ).first()
+            if permission is None:
+                permission = Permission(action_id=action.id, resource_id=resource.id)
+                session.add(permission)
+            granted.append(permission)
+        session.add(Role(name=name, permissions=granted))
+        bump_rbac_version(session)

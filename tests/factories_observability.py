@@ -12,9 +12,7 @@ from sqlalchemy import select, update
 
 from orchestrator_api import db
 from orchestrator_api.dags import sync_dags
-from orchestrator_api.instance import bump_rbac_version
 from orchestrator_api.models import (
-    Action,
     Dag,
     DagImportError,
     DagRun,
@@ -23,36 +21,8 @@ from orchestrator_api.models import (
     Dataset,
     DatasetDagRunQueue,
     EventLog,
-    Permission,
-    Resource,
-    Role,
-    XCom,
 )
 from orchestrator_api.timeutil import utcnow
-
-
-def role(name: str, *permissions: tuple[str, str]) -> None:
-    """A role holding exactly ``permissions`` ((action, resource) pairs), creating missing resources."""
-    with db.transaction() as session:
-        granted = []
-        for action_name, resource_name in permissions:
-            action = session.scalars(select(Action).where(Action.name == action_name)).one()
-            resource = session.scalars(select(Resource).where(Resource.name == resource_name)).first()
-            if resource is None:
-                resource = Resource(name=resource_name)
-                session.add(resource)
-                session.flush()
-            permission = session.scalars(
-                select(Permission).where(
-                    Permission.action_id == action.id, Permission.resource_id == resource.id
-                )
-            ).first()
-            if permission is None:
-                permission = Permission(action_id=action.id, resource_id=resource.id)
-                session.add(permission)
-            granted.append(permission)
-        session.add(Role(name=name, permissions=granted))
-        bump_rbac_version(session)
 
 
 def import_error(filename: str, stack_trace: str, timestamp: datetime | None = None) -> int:
@@ -101,24 +71,6 @@ def link_event_to_run(event_id: int, dag_id: str, run_id: str) -> None:
     with db.transaction() as session:
         run = session.scalars(select(DagRun).where(DagRun.dag_id == dag_id, DagRun.run_id == run_id)).one()
         session.add(DagRunDatasetEvent(dag_run_id=run.id, event_id=event_id))
-
-
-def raw_xcom(dag_id: str, run_id: str, task_id: str, key: str, text: str | None, map_index: int = -1) -> None:
-    """An XCom whose stored text is exactly ``text`` (even text that is not JSON)."""
-    with db.transaction() as session:
-        run = session.scalars(select(DagRun).where(DagRun.dag_id == dag_id, DagRun.run_id == run_id)).one()
-        session.add(
-            XCom(
-                dag_run_id=run.id,
-                dag_id=dag_id,
-                run_id=run_id,
-                task_id=task_id,
-                map_index=map_index,
-                key=key,
-                value=text,
-                timestamp=utcnow(),
-            )
-        )
 
 
 def sync_allowing_errors(folder: Path) -> list[str]:

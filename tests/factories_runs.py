@@ -10,6 +10,7 @@ from sqlalchemy import select
 from orchestrator_api import db
 from orchestrator_api.models import Dag, DagRun, Pool, TaskInstance, TaskInstanceHistory
 from orchestrator_api.orchestration.trigger import RunRequest, create_dag_run
+from tests import factories
 
 
 def run(dag_id: str, run_id: str, logical_date: datetime, *, state: str = "queued", **request: Any) -> None:
@@ -89,31 +90,9 @@ def dag_run(dag_id: str, run_id: str) -> DagRun:
         return session.scalars(select(DagRun).where(DagRun.dag_id == dag_id, DagRun.run_id == run_id)).one()
 
 
-def role(name: str, *grants: tuple[str, str]) -> None:
-    """A role holding these (action, resource) permissions; resources like ``DAG:<id>`` are created."""
-    from orchestrator_api.models import Action, Permission, Resource, Role
-
-    with db.transaction() as session:
-        permissions = []
-        for action_name, resource_name in grants:
-            action = session.scalars(select(Action).where(Action.name == action_name)).one()
-            resource = session.scalars(select(Resource).where(Resource.name == resource_name)).first()
-            if resource is None:
-                resource = Resource(name=resource_name)
-                session.add(resource)
-                session.flush()
-            permission = session.scalars(
-                select(Permission).where(
-                    Permission.action_id == action.id, Permission.resource_id == resource.id
-                )
-            ).first()
-            permissions.append(permission or Permission(action=action, resource=resource))
-        session.add(Role(name=name, permissions=permissions))
-
-
 def grant_dag_read(role_name: str, dag_id: str) -> None:
     """A role that reads one DAG with its runs, task instances and logs."""
-    role(
+    factories.role(
         role_name,
         ("can_read", f"DAG:{dag_id}"),
         ("can_read", "DAG Runs"),

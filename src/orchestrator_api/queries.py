@@ -24,8 +24,15 @@ def get_or_404(model: type[T], *conditions: ColumnElement[bool], detail: str, ti
 
 
 def refuse_duplicate(condition: ColumnElement[bool], *, detail: str) -> None:
-    """409 when a row matching ``condition`` exists: a create or rename would clash with it."""
-    if db.session().scalar(select(exists().where(condition))):
+    """409 when a row matching ``condition`` exists: a create or rename would clash with it.
+
+    The check runs without autoflush, so an object already changed in the session (a rename) is not
+    written first, which would fail on the unique constraint instead of answering this problem.
+    """
+    session = db.session()
+    with session.no_autoflush:
+        taken = session.scalar(select(exists().where(condition)))
+    if taken:
         raise AlreadyExists(detail=detail)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from tests import factories
 from tests import factories_observability as more
 from tests.problems import assert_problem
 
@@ -78,7 +79,7 @@ def test_list_warnings_filters_orders_and_pages(client, admin, warnings, query, 
 
 
 def test_warnings_of_unreadable_dags_are_hidden(client, make_user, warnings):
-    more.role("etl-warnings", ("can_read", "DAG Warnings"), ("can_read", "DAG:etl_daily"))
+    factories.role("etl-warnings", ("can_read", "DAG Warnings"), ("can_read", "DAG:etl_daily"))
     reader = make_user("reader", "etl-warnings")
     response = client.get("/api/v1/dagWarnings", auth=reader)
     assert pairs(response) == [("etl_daily", POOL)]

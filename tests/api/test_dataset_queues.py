@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests import factories_observability as more
+from tests import factories
 from tests.problems import assert_problem
 
 FACT = "s3://warehouse/sales/fact_sales"
@@ -125,7 +125,7 @@ def test_drop_a_dataset_for_every_dag(client, admin, queued):
 
 
 def test_rows_of_unreadable_dags_are_neither_shown_nor_dropped(client, admin, make_user, queued):
-    more.role(
+    factories.role(
         "report-datasets",
         ("can_read", "Datasets"),
         ("can_delete", "Datasets"),

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests import factories
 from tests import factories_observability as more
 from tests.problems import assert_problem
 
@@ -156,14 +157,14 @@ def test_list_event_logs_pages_with_total_of_whole_set(client, admin, entries):
 
 
 def test_entries_of_unreadable_dags_are_hidden(client, make_user, entries):
-    more.role("etl-auditor", ("can_read", "Audit Logs"), ("can_read", "DAG:etl_daily"))
+    factories.role("etl-auditor", ("can_read", "Audit Logs"), ("can_read", "DAG:etl_daily"))
     auditor = make_user("auditor", "etl-auditor")
     response = client.get("/api/v1/eventLogs", auth=auditor)
     assert events(response) == ["patch_dag", "post_dag_run", "post_connection", "cli_dags_sync"]
     assert response.json()["total_entries"] == 4
     assert client.get(f"/api/v1/eventLogs/{entries[0]}", auth=auditor).status_code == 200
     assert_problem(client.get(f"/api/v1/eventLogs/{entries[2]}", auth=auditor), 404, str(entries[2]))
-    more.role("blind-auditor", ("can_read", "Audit Logs"))
+    factories.role("blind-auditor", ("can_read", "Audit Logs"))
     blind = make_user("blind", "blind-auditor")
     assert events(client.get("/api/v1/eventLogs", auth=blind)) == ["post_connection", "cli_dags_sync"]
 

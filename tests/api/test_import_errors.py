@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests import factories
 from tests import factories_observability as more
 from tests.conftest import EXAMPLE_DAGS
 from tests.problems import assert_problem
@@ -34,7 +35,7 @@ def errors(client: Any, admin: Any, example_dags: list[str]) -> dict[str, int]:
 
 @pytest.fixture
 def etl_reader(make_user: Any) -> tuple[str, str]:
-    more.role("etl-import-errors", ("can_read", "ImportError"), ("can_read", "DAG:etl_daily"))
+    factories.role("etl-import-errors", ("can_read", "ImportError"), ("can_read", "DAG:etl_daily"))
     return make_user("etl_reader", "etl-import-errors")
 
 

@@ -131,7 +131,5 @@ def test_log_errors(client, admin, make_user, public_user, tried):
     assert_problem(client.get(url, params={"full_content": "perhaps"}, auth=admin), 400, "boolean")
     assert_problem(client.get(url, auth=public_user), 403)
     assert_problem(client.get(url), 401)
-    factories_runs.role(
-        "no_logs", ("can_read", "DAGs"), ("can_read", "DAG Runs"), ("can_read", "Task Instances")
-    )
+    factories.role("no_logs", ("can_read", "DAGs"), ("can_read", "DAG Runs"), ("can_read", "Task Instances"))
     assert_problem(client.get(url, auth=make_user("dora", "no_logs")), 403, "Task Logs")

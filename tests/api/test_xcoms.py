@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from tests import factories
-from tests import factories_observability as more
 from tests.problems import assert_problem
 
 BASE = "/api/v1/dags/{dag}/dagRuns/{run}/taskInstances/{task}/xcomEntries"
@@ -101,7 +100,7 @@ def test_list_entries_pages_with_total_of_whole_set(client, admin, xcoms):
 
 
 def test_list_entries_hides_dags_the_caller_may_not_read(client, make_user, xcoms):
-    more.role(
+    factories.role(
         "etl-only",
         ("can_read", "DAG:etl_daily"),
         ("can_read", "DAG Runs"),
@@ -183,7 +182,7 @@ def test_get_entry_answers_text_or_json_value(client, admin, xcoms, key, query, 
     ],
 )
 def test_get_entry_value_shapes(client, admin, xcoms, stored, text, native):
-    more.raw_xcom("etl_daily", "run_2", "extract_orders", "odd", stored)
+    factories.raw_xcom("etl_daily", "run_2", "extract_orders", "odd", stored)
     base = url("etl_daily", "run_2", "extract_orders", "odd")
     assert client.get(base, auth=admin).json()["value"] == text
     assert client.get(f"{base}?stringify=false", auth=admin).json()["value"] == native

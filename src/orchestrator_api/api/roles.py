@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import selectinload
 
 from orchestrator_api import db
@@ -17,7 +17,7 @@ from orchestrator_api.models.auth import Role
 from orchestrator_api.pagination import SortColumn, paginate
 from orchestrator_api.patching import apply_patch
 from orchestrator_api.problems import AlreadyExists
-from orchestrator_api.queries import get_or_404
+from orchestrator_api.queries import get_or_404, refuse_duplicate
 from orchestrator_api.schemas.auth import role_schema
 from orchestrator_api.schemas.common import dump, dump_many
 from orchestrator_api.security.accounts import ADMIN_ROLE, forget_role
@@ -30,14 +30,10 @@ def _role_or_404(role_name: str) -> Role:
 
 
 def _ensure_name_free(role: Role) -> None:
-    session = db.session()
-    with session.no_autoflush:
-        stmt = select(Role.id).where(Role.name == role.name)
-        if role.id is not None:
-            stmt = stmt.where(Role.id != role.id)
-        taken = session.scalar(stmt)
-    if taken is not None:
-        raise AlreadyExists(detail=f"Role {role.name!r} already exists")
+    other_role = (
+        Role.name == role.name if role.id is None else and_(Role.name == role.name, Role.id != role.id)
+    )
+    refuse_duplicate(other_role, detail=f"Role {role.name!r} already exists")
 
 
 def _grants(role: Role) -> frozenset[int]:
