@@ -10,7 +10,7 @@ from openapi_spec_validator import validate
 
 from orchestrator_api.resolver import handler_functions, unused_functions
 from orchestrator_api.security.permissions import OPERATION_NEEDS
-from orchestrator_api.spec import HTTP_METHODS, load_spec, operations
+from orchestrator_api.spec import HTTP_METHODS, load_spec, operations, resolve_ref
 
 
 def all_operations() -> list[tuple[str, str, dict[str, Any]]]:
@@ -61,13 +61,7 @@ def test_operation_is_documented(path: str, method: str, operation: dict[str, An
 
 
 def _resolve(node: dict[str, Any]) -> dict[str, Any]:
-    spec = load_spec()
-    while "$ref" in node:
-        target: Any = spec
-        for part in node["$ref"].removeprefix("#/").split("/"):
-            target = target[part]
-        node = target
-    return node
+    return resolve_ref(load_spec(), node)
 
 
 def _unconstrained_strings(schema: dict[str, Any], where: str, seen: set[int]) -> list[str]:

@@ -70,7 +70,7 @@ def _template_pattern(document: dict[str, Any], template: str, item: dict[str, A
         declared += item.get(method, {}).get("parameters", [])
     spanning = {
         parameter["name"]
-        for parameter in map(functools.partial(_resolve, document), declared)
+        for parameter in map(functools.partial(resolve_ref, document), declared)
         if parameter.get("in") == "path" and parameter.get("schema", {}).get("format") == "path"
     }
 
@@ -80,7 +80,8 @@ def _template_pattern(document: dict[str, Any], template: str, item: dict[str, A
     return "^" + re.sub(r"\\\{([^}]+)\\\}", placeholder, re.escape(template)) + "$"
 
 
-def _resolve(document: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+def resolve_ref(document: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    """``node`` with its ``$ref`` chain followed inside ``document``."""
     while "$ref" in node:
         target: Any = document
         for part in node["$ref"].removeprefix("#/").split("/"):
@@ -94,16 +95,16 @@ def operations(document: dict[str, Any] | None = None) -> dict[str, OperationInf
     document = document or load_spec()
     found: dict[str, OperationInfo] = {}
     for path, item in document.get("paths", {}).items():
-        shared = [_resolve(document, p) for p in item.get("parameters", [])]
+        shared = [resolve_ref(document, p) for p in item.get("parameters", [])]
         for method in HTTP_METHODS:
             operation = item.get(method)
             if operation is None:
                 continue
-            parameters = shared + [_resolve(document, p) for p in operation.get("parameters", [])]
+            parameters = shared + [resolve_ref(document, p) for p in operation.get("parameters", [])]
             produces: list[str] = []
             for status, response in operation.get("responses", {}).items():
                 if str(status).startswith("2"):
-                    for media_type in _resolve(document, response).get("content", {}):
+                    for media_type in resolve_ref(document, response).get("content", {}):
                         if media_type not in produces:
                             produces.append(media_type)
             datetimes = frozenset(

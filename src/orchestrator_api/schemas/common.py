@@ -17,6 +17,17 @@ class UTCDateTime(fields.DateTime):
         super().__init__(format="iso", **kwargs)
 
 
+class DateRangeFilters(Schema):
+    """The logical, start and end date ranges the batch list forms of runs and task instances share."""
+
+    execution_date_gte = UTCDateTime(load_default=None)
+    execution_date_lte = UTCDateTime(load_default=None)
+    start_date_gte = UTCDateTime(load_default=None)
+    start_date_lte = UTCDateTime(load_default=None)
+    end_date_gte = UTCDateTime(load_default=None)
+    end_date_lte = UTCDateTime(load_default=None)
+
+
 def timedelta_object(seconds: float | None) -> dict[str, Any] | None:
     """A duration in Airflow's ``TimeDelta`` wire shape."""
     if seconds is None:

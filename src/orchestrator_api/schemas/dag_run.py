@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, fields
 
-from orchestrator_api.schemas.common import UTCDateTime
+from orchestrator_api.schemas.common import DateRangeFilters, UTCDateTime
 
 
 class DagRunSchema(Schema):
@@ -46,7 +46,7 @@ class TriggerDagRunSchema(Schema):
     note = fields.String(allow_none=True, load_default=None)
 
 
-class ListDagRunsFormSchema(Schema):
+class ListDagRunsFormSchema(DateRangeFilters):
     """The filters of ``get_dag_runs_batch``."""
 
     order_by = fields.String(load_default=None)
@@ -54,12 +54,6 @@ class ListDagRunsFormSchema(Schema):
     page_limit = fields.Integer(load_default=None)
     dag_ids = fields.List(fields.String(), load_default=None)
     states = fields.List(fields.String(), load_default=None)
-    execution_date_gte = UTCDateTime(load_default=None)
-    execution_date_lte = UTCDateTime(load_default=None)
-    start_date_gte = UTCDateTime(load_default=None)
-    start_date_lte = UTCDateTime(load_default=None)
-    end_date_gte = UTCDateTime(load_default=None)
-    end_date_lte = UTCDateTime(load_default=None)
 
 
 dag_run_schema = DagRunSchema()

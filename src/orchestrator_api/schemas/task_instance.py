@@ -12,7 +12,7 @@ from typing import Any
 
 from marshmallow import Schema, fields
 
-from orchestrator_api.schemas.common import UTCDateTime, dump_many
+from orchestrator_api.schemas.common import DateRangeFilters, UTCDateTime, dump_many
 
 NEW_STATES = ("success", "failed", "skipped")
 
@@ -57,18 +57,12 @@ class TaskInstanceReferenceSchema(Schema):
     dag_run_id = fields.String(attribute="run_id")
 
 
-class ListTaskInstanceFormSchema(Schema):
+class ListTaskInstanceFormSchema(DateRangeFilters):
     """The filters of ``get_task_instances_batch``."""
 
     dag_ids = fields.List(fields.String(), load_default=None)
     dag_run_ids = fields.List(fields.String(), load_default=None)
     task_ids = fields.List(fields.String(), load_default=None)
-    execution_date_gte = UTCDateTime(load_default=None)
-    execution_date_lte = UTCDateTime(load_default=None)
-    start_date_gte = UTCDateTime(load_default=None)
-    start_date_lte = UTCDateTime(load_default=None)
-    end_date_gte = UTCDateTime(load_default=None)
-    end_date_lte = UTCDateTime(load_default=None)
     duration_gte = fields.Float(load_default=None)
     duration_lte = fields.Float(load_default=None)
     state = fields.List(fields.String(allow_none=True), load_default=None)
