@@ -15,6 +15,7 @@ FRAGMENTS = {
     413: "PayloadTooLarge",
     415: "UnsupportedMediaType",
     500: "Unknown",
+    503: "ServiceUnavailable",
 }
 
 

@@ -26,6 +26,7 @@ from orchestrator_api.config import Settings, get_settings
 from orchestrator_api.middleware import AcceptMiddleware, BodyLimitMiddleware, RequestContextMiddleware
 from orchestrator_api.redaction import redact_path
 from orchestrator_api.resolver import OperationResolver
+from orchestrator_api.security.encryption import UndecryptableSecret
 from orchestrator_api.spec import allowed_methods, load_spec, operations
 
 API_BASE = "/api/v1"
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FlaskApp:
     app.add_error_handler(RecursionError, problems.handle_too_deep)
     app.add_error_handler(IntegrityError, problems.handle_integrity_error)
     app.add_error_handler(OperationalError, problems.handle_operational_error)
+    app.add_error_handler(UndecryptableSecret, problems.handle_undecryptable_secret)
     app.add_error_handler(Exception, problems.handle_unexpected)
 
     flask_app = app.app

@@ -1,4 +1,4 @@
-"""``orchestrator-api``: db migrate | users create | dags sync | serve.
+"""``orchestrator-api``: db migrate | users create | dags sync | secrets rotate | serve.
 
 Each command prints what it did, is safe to repeat where that makes sense, and on failure exits 1 with a
 one-line message on stderr.
@@ -21,7 +21,9 @@ from orchestrator_api.config import PREFIX, ConfigError, get_settings
 from orchestrator_api.dags import DagFolderError, sync_dags
 from orchestrator_api.migrations import current_revision, upgrade
 from orchestrator_api.models.auth import Role, User
+from orchestrator_api.security.encryption import UndecryptableSecret
 from orchestrator_api.security.passwords import generate_password, hash_password
+from orchestrator_api.security.reseal import reseal_secrets
 
 
 class CommandError(Exception):
@@ -98,6 +100,18 @@ def cmd_dags_sync(args: argparse.Namespace) -> None:
         raise CommandError(f"{len(report.import_errors)} DAG file(s) failed to load")
 
 
+def cmd_secrets_rotate(_args: argparse.Namespace) -> None:
+    with db.transaction() as session:
+        count = reseal_secrets(session)
+    keys = [key for key in get_settings().fernet_key.split(",") if key]
+    how = (
+        f"encrypted with the first of {len(keys)} key(s)"
+        if keys
+        else f"in plain text (no {PREFIX}FERNET_KEY)"
+    )
+    print(f"rewrote {count} secret value(s) {how}")
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
     from orchestrator_api.server import serve
 
@@ -136,6 +150,13 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--strict", action="store_true", help="exit 1 if any file fails to load")
     sync.set_defaults(func=cmd_dags_sync)
 
+    secrets = groups.add_parser("secrets", help="secrets at rest").add_subparsers(
+        dest="command", required=True
+    )
+    secrets.add_parser(
+        "rotate", help=f"re-encrypt stored secrets with the first key of ${PREFIX}FERNET_KEY"
+    ).set_defaults(func=cmd_secrets_rotate)
+
     serve = groups.add_parser("serve", help="serve the API with gunicorn and uvicorn workers")
     serve.add_argument("--bind", help=f"HOST:PORT (default: ${PREFIX}BIND)")
     serve.add_argument("--workers", type=int, help=f"worker processes (default: ${PREFIX}WORKERS)")
@@ -148,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     func: Callable[[argparse.Namespace], None] = args.func
     try:
         func(args)
-    except (CommandError, ConfigError) as exc:
+    except (CommandError, ConfigError, UndecryptableSecret) as exc:
         print(f"orchestrator-api: error: {exc}", file=sys.stderr)
         return 1
     except SQLAlchemyError as exc:

@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException
 
 from orchestrator_api.config import get_settings
 from orchestrator_api.redaction import redact_path
+from orchestrator_api.security.encryption import UndecryptableSecret
 from orchestrator_api.spec import allowed_methods
 
 log = logging.getLogger(__name__)
@@ -248,6 +249,14 @@ def handle_operational_error(request: ConnexionRequest, exc: OperationalError) -
         503,
         detail="The metadata database is unavailable; retry shortly",
         headers={"Retry-After": "1"},
+    )
+
+
+def handle_undecryptable_secret(request: ConnexionRequest, exc: UndecryptableSecret) -> ConnexionResponse:
+    """Stored secrets were encrypted with a key the server was not given: an operator must fix the config."""
+    log.error("request %s: %s", _request_id(request), exc)
+    return problem_response(
+        request, 503, detail="Stored secrets cannot be decrypted with the server's configured keys"
     )
 
 

@@ -1,13 +1,14 @@
-"""Declarative base, the UTC datetime column type and the ``updated_at`` mixin shared by every table."""
+"""Declarative base, the column types for UTC datetimes and sealed secrets, and the ``updated_at`` mixin."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import DateTime, Dialect, MetaData, TypeDecorator, func
+from sqlalchemy import DateTime, Dialect, MetaData, Text, TypeDecorator, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from orchestrator_api.security.encryption import seal, unseal
 from orchestrator_api.timeutil import as_utc, utcnow
 
 # Stable constraint names, so Alembic migrations can refer to them on every backend.
@@ -39,6 +40,23 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         return None if value is None else as_utc(value)
+
+
+class SealedText(TypeDecorator[str]):
+    """Text that is a secret at rest: sealed on the way in, unsealed on the way out (see ``encryption``).
+
+    Fernet output differs on every call, so SQL can never compare such a column with a value, and ordering
+    by it orders the stored form.
+    """
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return None if value is None else seal(value)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> str | None:
+        return None if value is None else unseal(value)
 
 
 class Base(DeclarativeBase):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Boolean, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from orchestrator_api.models.base import Base, UpdatedAtMixin
+from orchestrator_api.models.base import Base, SealedText, UpdatedAtMixin
 
 DEFAULT_POOL = "default_pool"
 
@@ -20,9 +20,9 @@ class Connection(UpdatedAtMixin, Base):
     host: Mapped[str | None] = mapped_column(String(500))
     schema: Mapped[str | None] = mapped_column(String(500))
     login: Mapped[str | None] = mapped_column(Text)
-    password: Mapped[str | None] = mapped_column(Text)
+    password: Mapped[str | None] = mapped_column(SealedText)
     port: Mapped[int | None] = mapped_column(Integer)
-    extra: Mapped[str | None] = mapped_column(Text)
+    extra: Mapped[str | None] = mapped_column(SealedText)
 
 
 class Variable(UpdatedAtMixin, Base):
@@ -30,7 +30,7 @@ class Variable(UpdatedAtMixin, Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(250), unique=True)
-    val: Mapped[str] = mapped_column(Text)
+    val: Mapped[str] = mapped_column(SealedText)
     description: Mapped[str | None] = mapped_column(Text)
 
 
