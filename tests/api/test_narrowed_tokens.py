@@ -42,7 +42,7 @@ def test_narrowing_to_a_role_the_user_lacks_is_a_conflict(client, viewer):
     unknown = client.post(
         "/api/v1/users/viewer/tokens", json={"name": "x", "roles": [{"name": "Wizard"}]}, auth=viewer
     )
-    assert_problem(unknown, 409, "'Wizard'")
+    assert_problem(unknown, 400, "No role named 'Wizard'")
     assert client.get("/api/v1/users/viewer/tokens", auth=viewer).json()["total_entries"] == 0
 
 

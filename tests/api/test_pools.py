@@ -290,7 +290,7 @@ def test_patch_pool_renames_it(client, admin, three_pools, example_dags):
 
 def test_patch_pool_refuses_to_rename_the_default_pool(client, admin):
     response = client.patch(f"{URL}/default_pool", json={"name": "renamed"}, auth=admin)
-    assert_problem(response, 409, "default_pool cannot be renamed")
+    assert_problem(response, 400, "default_pool cannot be renamed")
     same = client.patch(f"{URL}/default_pool", json={"name": "default_pool", "slots": 64}, auth=admin)
     assert same.json()["slots"] == 64
     masked = client.patch(
@@ -342,8 +342,8 @@ def test_delete_pool_removes_it(client, admin, three_pools):
     assert_problem(client.delete(f"{URL}/unbounded", auth=admin), 404)
 
 
-def test_delete_default_pool_is_409(client, admin):
-    assert_problem(client.delete(f"{URL}/default_pool", auth=admin), 409, "default_pool cannot be deleted")
+def test_delete_default_pool_is_400(client, admin):
+    assert_problem(client.delete(f"{URL}/default_pool", auth=admin), 400, "default_pool cannot be deleted")
     assert client.get(f"{URL}/default_pool", auth=admin).status_code == 200
 
 

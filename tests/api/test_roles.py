@@ -96,18 +96,18 @@ def test_create_role_without_actions(client, admin):
 
 
 @pytest.mark.parametrize(
-    ("body", "detail"),
+    ("body", "status", "detail"),
     [
-        (role_body("Op"), "'Op' already exists"),
-        (role_body("x", ("can_fly", "DAGs")), "can_fly on 'DAGs'"),
-        (role_body("x", ("can_read", "Spaceships")), "Spaceships"),
-        (role_body("x", ("can_create", "DAGs")), "can_create on 'DAGs'"),
-        (role_body("x", ("can_read", "DAG:no_such_dag")), "DAG:no_such_dag"),
-        (role_body("x", ("can_create", "DAG:etl_daily")), "can_create on 'DAG:etl_daily'"),
+        (role_body("Op"), 409, "'Op' already exists"),
+        (role_body("x", ("can_fly", "DAGs")), 400, "No such permission: can_fly on 'DAGs'"),
+        (role_body("x", ("can_read", "Spaceships")), 400, "Spaceships"),
+        (role_body("x", ("can_create", "DAGs")), 400, "can_create on 'DAGs'"),
+        (role_body("x", ("can_read", "DAG:no_such_dag")), 400, "DAG:no_such_dag"),
+        (role_body("x", ("can_create", "DAG:etl_daily")), 400, "can_create on 'DAG:etl_daily'"),
     ],
 )
-def test_create_role_conflicts(client, admin, example_dags, body, detail):
-    assert_problem(client.post("/api/v1/roles", json=body, auth=admin), 409, detail)
+def test_create_role_refusals(client, admin, example_dags, body, status, detail):
+    assert_problem(client.post("/api/v1/roles", json=body, auth=admin), status, detail)
     assert client.get("/api/v1/roles", auth=admin).json()["total_entries"] == 5
 
 
@@ -174,17 +174,17 @@ def test_patch_role_rejects_bad_masks_and_bodies(client, admin, query, body, det
 
 
 @pytest.mark.parametrize(
-    ("role", "body", "detail"),
+    ("role", "body", "status", "detail"),
     [
-        ("Viewer", {"name": "Op"}, "'Op' already exists"),
-        ("Viewer", role_body("Viewer", ("can_teleport", "DAGs")), "can_teleport"),
-        ("Admin", {"name": "Root"}, "Admin role"),
-        ("Admin", {"actions": []}, "Admin role"),
+        ("Viewer", {"name": "Op"}, 409, "'Op' already exists"),
+        ("Viewer", role_body("Viewer", ("can_teleport", "DAGs")), 400, "can_teleport"),
+        ("Admin", {"name": "Root"}, 409, "Admin role"),
+        ("Admin", {"actions": []}, 409, "Admin role"),
     ],
 )
-def test_patch_role_conflicts_change_nothing(client, admin, role, body, detail):
+def test_patch_role_refusals_change_nothing(client, admin, role, body, status, detail):
     before = client.get(f"/api/v1/roles/{role}", auth=admin).json()
-    assert_problem(client.patch(f"/api/v1/roles/{role}", json=body, auth=admin), 409, detail)
+    assert_problem(client.patch(f"/api/v1/roles/{role}", json=body, auth=admin), status, detail)
     assert client.get(f"/api/v1/roles/{role}", auth=admin).json() == before
 
 

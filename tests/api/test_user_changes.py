@@ -102,15 +102,15 @@ def test_renamed_user_signs_in_with_the_new_name_only(client, admin, make_user):
 
 
 @pytest.mark.parametrize(
-    ("body", "detail"),
+    ("body", "status", "detail"),
     [
-        ({"username": "carol"}, "'carol' already exists"),
-        ({"email": "carol@example.org"}, "carol@example.org"),
-        ({"roles": [{"name": "Wizard"}]}, "'Wizard'"),
+        ({"username": "carol"}, 409, "'carol' already exists"),
+        ({"email": "carol@example.org"}, 409, "carol@example.org"),
+        ({"roles": [{"name": "Wizard"}]}, 400, "No role named 'Wizard'"),
     ],
 )
-def test_patch_user_conflicts_change_nothing(client, admin, team, body, detail):
-    assert_problem(client.patch("/api/v1/users/bob", json=body, auth=admin), 409, detail)
+def test_patch_user_conflicts_change_nothing(client, admin, team, body, status, detail):
+    assert_problem(client.patch("/api/v1/users/bob", json=body, auth=admin), status, detail)
     bob = client.get("/api/v1/users/bob", auth=admin).json()
     assert (bob["email"], bob["roles"]) == ("bob@example.org", [{"name": "Viewer"}])
 

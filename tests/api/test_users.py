@@ -151,15 +151,15 @@ def test_create_inactive_user_cannot_sign_in(client, admin):
 
 
 @pytest.mark.parametrize(
-    ("body", "detail"),
+    ("body", "status", "detail"),
     [
-        (user_body("x", "Viewer", "Wizard"), "'Wizard'"),
-        (user_body("admin"), "'admin' already exists"),
-        (user_body("other", email="admin@example.org"), "admin@example.org"),
+        (user_body("x", "Viewer", "Wizard"), 400, "No role named 'Wizard'"),
+        (user_body("admin"), 409, "'admin' already exists"),
+        (user_body("other", email="admin@example.org"), 409, "admin@example.org"),
     ],
 )
-def test_create_user_conflicts(client, admin, body, detail):
-    assert_problem(client.post("/api/v1/users", json=body, auth=admin), 409, detail)
+def test_create_user_conflicts(client, admin, body, status, detail):
+    assert_problem(client.post("/api/v1/users", json=body, auth=admin), status, detail)
     assert client.get("/api/v1/users", auth=admin).json()["total_entries"] == 1
 
 

@@ -122,5 +122,5 @@ def test_conflicts_carry_the_problem_body(sdk):
                 roles=[UserCollectionItemRoles(name="Wizard")],
             )
         )
-    assert unknown_role.value.status == 409
+    assert unknown_role.value.status == 400
     assert "'Wizard'" in json.loads(unknown_role.value.body)["detail"]

@@ -121,7 +121,7 @@ def test_pool_journey(sdk):
     problem_of(conflict.value, 409, "AlreadyExists")
     with pytest.raises(ApiException) as protected:
         api.delete_pool("default_pool")
-    assert "default_pool cannot be deleted" in problem_of(protected.value, 409, "AlreadyExists")["detail"]
+    assert "default_pool cannot be deleted" in problem_of(protected.value, 400, "BadRequest")["detail"]
 
     api.delete_pool("sdk_pool_2")
     with pytest.raises(NotFoundException) as missing:

@@ -11,7 +11,7 @@ from orchestrator_api.models.resources import DEFAULT_POOL, Pool
 from orchestrator_api.pagination import SortColumn, paginate
 from orchestrator_api.patching import apply_patch, parse_update_mask
 from orchestrator_api.pool_usage import NO_USAGE, SlotUsage, slot_usage
-from orchestrator_api.problems import AlreadyExists
+from orchestrator_api.problems import AlreadyExists, BadRequest
 from orchestrator_api.queries import get_or_404, refuse_duplicate
 from orchestrator_api.schemas.common import dump, dump_many
 from orchestrator_api.schemas.pool import PoolSchema
@@ -90,7 +90,7 @@ def patch_pool(pool_name: str, body: dict[str, Any], update_mask: list[str] | No
     new_name = _new_name(pool, body, update_mask)
     if new_name is not None:
         if pool.is_default:
-            raise AlreadyExists(detail=f"{DEFAULT_POOL} cannot be renamed")
+            raise BadRequest(detail=f"{DEFAULT_POOL} cannot be renamed")
         refuse_duplicate(Pool.pool == new_name, detail=f"Pool {new_name!r} already exists")
         _refuse_while_in_use(pool, usage.get(pool.pool, NO_USAGE), "rename")
     schema = PoolSchema(usage=usage)
@@ -102,7 +102,7 @@ def patch_pool(pool_name: str, body: dict[str, Any], update_mask: list[str] | No
 def delete_pool(pool_name: str) -> tuple[str, int]:
     pool = _pool_or_404(pool_name)
     if pool.is_default:
-        raise AlreadyExists(detail=f"{DEFAULT_POOL} cannot be deleted")
+        raise BadRequest(detail=f"{DEFAULT_POOL} cannot be deleted")
     _refuse_while_in_use(pool, slot_usage(db.session(), [pool.pool]).get(pool.pool, NO_USAGE), "delete")
     db.session().execute(delete(Pool).where(Pool.pool == pool_name))
     return "", 204

@@ -16,7 +16,7 @@ from orchestrator_api import db
 from orchestrator_api.models.auth import Action, Permission, Resource, Role, User, user_role
 from orchestrator_api.models.dag import Dag
 from orchestrator_api.models.token import AccessToken, access_token_role
-from orchestrator_api.problems import AlreadyExists
+from orchestrator_api.problems import AlreadyExists, BadRequest
 from orchestrator_api.queries import get_or_404
 from orchestrator_api.security.principal import CAN_DELETE, CAN_EDIT, CAN_READ, DAG_RESOURCE_PREFIX
 from orchestrator_api.timeutil import utcnow
@@ -33,14 +33,14 @@ def user_or_404(username: str) -> User:
 
 
 def roles_named(names: Iterable[str]) -> list[Role]:
-    """The roles with these names, ordered by name; 409 naming every one that does not exist."""
+    """The roles with these names, ordered by name; 400 naming every one that does not exist (as Airflow)."""
     wanted = sorted(set(names))
     if not wanted:
         return []
     found = list(db.session().scalars(select(Role).where(Role.name.in_(wanted)).order_by(Role.name)))
     missing = sorted(set(wanted) - {role.name for role in found})
     if missing:
-        raise AlreadyExists(title="Unknown role", detail=f"No role named {', '.join(map(repr, missing))}")
+        raise BadRequest(detail=f"No role named {', '.join(map(repr, missing))}")
     return found
 
 
@@ -49,7 +49,7 @@ def default_roles() -> list[Role]:
 
 
 def permissions_named(pairs: Iterable[tuple[str, str]]) -> list[Permission]:
-    """The permissions for these (action, resource) names; 409 naming every one that does not exist.
+    """The permissions for these (action, resource) names; 400 naming every one that does not exist.
 
     A per-DAG permission (`can_read`, `can_edit` or `can_delete` on `DAG:<dag_id>`) is created on first
     use when the DAG exists, so roles can grant access to single DAGs.
@@ -74,7 +74,7 @@ def permissions_named(pairs: Iterable[tuple[str, str]]) -> list[Permission]:
     missing = sorted(wanted - found.keys())
     if missing:
         listed = ", ".join(f"{action} on {resource!r}" for action, resource in missing)
-        raise AlreadyExists(title="Unknown permission", detail=f"No such permission: {listed}")
+        raise BadRequest(detail=f"No such permission: {listed}")
     return [found[pair] for pair in sorted(wanted)]
 
 
