@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
+from airflow_client.client.api.config_api import ConfigApi
 from airflow_client.client.api.dag_api import DAGApi
 from airflow_client.client.api.dag_stats_api import DagStatsApi
 from airflow_client.client.api.monitoring_api import MonitoringApi
 from airflow_client.client.exceptions import NotFoundException
 from airflow_client.client.model.dag import DAG
+
+from orchestrator_api import __version__
 
 
 def test_list_get_and_patch_dags(sdk, example_dags):
@@ -41,6 +44,34 @@ def test_details_tasks_and_source(sdk, example_dags):
     assert all(task.retry_delay.type == "TimeDelta" for task in tasks)
     source = api.get_dag_source(details.file_token)
     assert "partner_feeds_hourly" in source.content
+
+
+def test_one_task_reparse_and_delete(sdk, example_dags):
+    api = DAGApi(sdk)
+    task = api.get_task("etl_daily", "extract_orders")
+    assert (task.task_id, task.class_ref.class_name) == ("extract_orders", "PostgresOperator")
+    assert task.downstream_task_ids == ["clean_orders"]
+    assert task.execution_timeout.seconds == 1800
+
+    api.reparse_dag_file(api.get_dag("sales_report").file_token)
+    api.delete_dag("sales_report")
+    with pytest.raises(NotFoundException):
+        api.get_dag("sales_report")
+    assert api.get_dags().total_entries == len(example_dags) - 1
+
+
+def test_version_and_exposed_config(sdk, settings_env):
+    version = MonitoringApi(sdk).get_version()
+    assert version.version == __version__
+    settings_env(EXPOSE_CONFIG="non-sensitive-only", SECRET_KEY="Gannet-Flint-5521-key")
+    config = ConfigApi(sdk).get_config()
+    options = {f"{s.name}.{o.key}": o.value for s in config.sections for o in s.options}
+    assert options["api.maximum_page_limit"] == "100"
+    assert options["api.secret_key"] == "< hidden >"
+    one = ConfigApi(sdk).get_value("auth", "token_max_days")
+    assert [(s.name, [(o.key, o.value) for o in s.options]) for s in one.sections] == [
+        ("auth", [("token_max_days", "365")])
+    ]
 
 
 def test_stats_and_health(sdk, example_dags):

@@ -80,6 +80,25 @@ def test_mapped_task_instances(sdk, feeds_run):
     assert deps.dependencies == []
 
 
+def test_mapped_tries_and_notes(sdk, feeds_run):
+    factories.set_task_instance(FEEDS, "p1", "download_feed", 1, state="success", try_number=2)
+    factories_runs.history(FEEDS, "p1", "download_feed", 1, "up_for_retry", map_index=1)
+    api = TaskInstanceApi(sdk)
+    tries = api.get_mapped_task_instance_tries(FEEDS, "p1", "download_feed", 1)
+    assert [(t.try_number, t.map_index, t.state.value) for t in tries.task_instances] == [
+        (1, 1, "up_for_retry"),
+        (2, 1, "success"),
+    ]
+    first = api.get_mapped_task_instance_try_details(FEEDS, "p1", "download_feed", 1, 1)
+    assert (first.try_number, first.state) == (1, TaskState("up_for_retry"))
+
+    noted = api.set_mapped_task_instance_note(
+        FEEDS, "p1", "download_feed", 1, SetTaskInstanceNote(note="partner 1 re-sent its feed")
+    )
+    assert (noted.map_index, noted.note) == (1, "partner 1 re-sent its feed")
+    assert api.get_mapped_task_instance(FEEDS, "p1", "download_feed", 0).note is None
+
+
 def test_patch_note_tries_logs_and_links(sdk, feeds_run):
     api = TaskInstanceApi(sdk)
     reference = api.patch_task_instance(
