@@ -36,10 +36,10 @@ class Page(Generic[T]):
 def effective_limit(limit: int | None) -> int:
     """The page size: the fallback when absent, never above the configured maximum."""
     settings = get_settings()
-    if limit is None:
+    if limit is None or limit == 0:  # Airflow reads 0 as "the fallback page size"
         return settings.fallback_page_limit
-    if limit < 1:
-        raise BadRequest(detail=f"limit must be at least 1, got {limit}")
+    if limit < 0:
+        raise BadRequest(detail=f"limit must not be negative, got {limit}")
     return min(limit, settings.maximum_page_limit)
 
 

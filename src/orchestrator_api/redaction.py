@@ -27,6 +27,7 @@ SENSITIVE_WORDS = (
     "authorization",
     "credential",
     "keyfile_dict",
+    "service_account",
 )
 MASK = "***"
 

@@ -91,7 +91,7 @@ def test_warning_errors(client, admin, public_user, warnings):
     assert_problem(client.get("/api/v1/dagWarnings"), 401)
     assert_problem(client.get("/api/v1/dagWarnings", auth=public_user), 403, "DAG Warnings")
     assert_problem(client.get("/api/v1/dagWarnings?order_by=owner", auth=admin), 400, "owner")
-    assert_problem(client.get("/api/v1/dagWarnings?limit=0", auth=admin), 400, "minimum")
+    assert_problem(client.get("/api/v1/dagWarnings?limit=-1", auth=admin), 400, "minimum")
 
 
 @pytest.mark.parametrize("limit", [1, 2, 100])

@@ -28,6 +28,12 @@ def test_list_dags_answers_airflow_fields(client, admin, three_dags):
     assert alpha["next_dagrun"].endswith("+00:00")
 
 
+def test_list_dags_limit_zero_means_the_fallback_page_size(client, admin, example_dags, settings_env):
+    settings_env(FALLBACK_PAGE_LIMIT="3")
+    body = client.get("/api/v1/dags?limit=0", auth=admin).json()
+    assert (len(body["dags"]), body["total_entries"]) == (3, len(example_dags))
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
@@ -91,7 +97,7 @@ def test_fields_limits_the_answer(client, admin, three_dags):
 @pytest.mark.parametrize(
     ("query", "detail"),
     [
-        ("limit=0", "minimum"),
+        ("limit=-1", "minimum"),
         ("limit=-5", "minimum"),
         ("limit=abc", "integer"),
         ("offset=-1", "minimum"),

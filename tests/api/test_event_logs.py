@@ -172,8 +172,8 @@ def test_entries_of_unreadable_dags_are_hidden(client, make_user, entries):
 @pytest.mark.parametrize(
     ("query", "detail"),
     [
-        ("limit=0", "minimum"),
-        ("order_by=extra", "extra"),
+        ("limit=-1", "minimum"),
+        ("order_by=stack", "stack"),
         ("before=yesterday", "date-time"),
         ("map_index=-2", "minimum"),
         ("try_number=x", "integer"),

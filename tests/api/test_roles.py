@@ -37,9 +37,11 @@ def test_list_roles_pages_and_orders(client, admin):
     assert first["total_entries"] == 5
     last = client.get("/api/v1/roles?limit=2&offset=4&order_by=name", auth=admin).json()
     assert [r["name"] for r in last["roles"]] == ["Viewer"]
+    by_id = client.get("/api/v1/roles?order_by=-role_id", auth=admin).json()
+    assert [r["name"] for r in by_id["roles"]] == list(reversed(ROLES)), "newest first"
 
 
-@pytest.mark.parametrize("query", ["order_by=id", "limit=0", "offset=-2", "order_by=name,actions"])
+@pytest.mark.parametrize("query", ["order_by=id", "limit=-1", "offset=-2", "order_by=name,actions"])
 def test_list_roles_rejects_bad_parameters(client, admin, query):
     assert_problem(client.get(f"/api/v1/roles?{query}", auth=admin), 400)
 
@@ -239,7 +241,7 @@ def test_list_permissions_answers_every_action(client, admin):
 def test_list_permissions_pages(client, admin):
     page = client.get("/api/v1/permissions?limit=1&offset=1", auth=admin).json()
     assert page == {"actions": [{"name": "can_delete"}], "total_entries": 4}
-    assert_problem(client.get("/api/v1/permissions?limit=0", auth=admin), 400)
+    assert_problem(client.get("/api/v1/permissions?limit=-1", auth=admin), 400)
     assert_problem(client.get("/api/v1/permissions?order_by=name", auth=admin), 400)
 
 

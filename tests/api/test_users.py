@@ -102,7 +102,7 @@ def test_every_documented_user_order_by_is_accepted(client, admin, team, field):
 
 @pytest.mark.parametrize(
     ("query", "detail"),
-    [("order_by=password", "password"), ("limit=0", "minimum"), ("offset=-1", "minimum"), ("x=1", "x")],
+    [("order_by=password", "password"), ("limit=-1", "minimum"), ("offset=-1", "minimum"), ("x=1", "x")],
 )
 def test_list_users_rejects_bad_parameters(client, admin, query, detail):
     assert_problem(client.get(f"/api/v1/users?{query}", auth=admin), 400, detail)
@@ -139,8 +139,10 @@ def test_create_user_then_sign_in_with_it(client, admin):
     assert client.get("/api/v1/users/dora", auth=admin).json()["login_count"] == 1
 
 
-def test_create_user_without_roles_gets_public(client, admin):
-    created = client.post("/api/v1/users", json=user_body("eve"), auth=admin).json()
+@pytest.mark.parametrize("roles", [None, []], ids=["absent", "empty"])
+def test_create_user_without_roles_gets_public(client, admin, roles):
+    body = user_body("eve") if roles is None else {**user_body("eve"), "roles": roles}
+    created = client.post("/api/v1/users", json=body, auth=admin).json()
     assert created["roles"] == [{"name": "Public"}]
     assert_problem(client.get("/api/v1/dags", auth=("eve", PASSWORD)), 403)
 

@@ -101,6 +101,11 @@ def test_get_variable_needs_read_permission(client, public_user, three_variables
 
 
 def test_list_variables_masks_values_of_sensitive_keys(client, admin, three_variables):
+    gcp = {"key": "gcp_service_account_json", "value": '{"private": "pk-9"}'}
+    assert client.post(URL, json=gcp, auth=admin).status_code == 200
+    masked = client.get(f"{URL}?offset=3", auth=admin).json()["variables"]
+    assert masked == [{"key": "gcp_service_account_json", "value": "***", "description": None}]
+    client.delete(f"{URL}/gcp_service_account_json", auth=admin)
     response = client.get(URL, auth=admin)
     assert response.status_code == 200
     assert response.json() == {
@@ -144,7 +149,7 @@ def test_list_variables_pages_with_total_of_whole_set(client, admin, three_varia
 
 @pytest.mark.parametrize(
     ("query", "detail"),
-    [("limit=0", "minimum"), ("offset=-2", "minimum"), ("order_by=val", "val"), ("order_by=%2Bkey", "+key")],
+    [("limit=-1", "minimum"), ("offset=-2", "minimum"), ("order_by=val", "val"), ("order_by=%2Bkey", "+key")],
 )
 def test_list_variables_rejects_bad_parameters(client, admin, query, detail):
     assert_problem(client.get(f"{URL}?{query}", auth=admin), 400, detail)

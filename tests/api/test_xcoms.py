@@ -126,7 +126,7 @@ def test_list_entries_of_missing_dag_or_run_is_404(client, admin, xcoms):
 
 @pytest.mark.parametrize(
     ("query", "detail"),
-    [("limit=0", "minimum"), ("offset=-1", "minimum"), ("map_index=-2", "minimum"), ("bogus=1", "bogus")],
+    [("limit=-1", "minimum"), ("offset=-1", "minimum"), ("map_index=-2", "minimum"), ("bogus=1", "bogus")],
 )
 def test_list_entries_rejects_bad_parameters(client, admin, xcoms, query, detail):
     assert_problem(client.get(url(query=query), auth=admin), 400, detail)

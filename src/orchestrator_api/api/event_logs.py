@@ -26,6 +26,7 @@ EVENT_LOG_SORTABLE: dict[str, SortColumn] = {
     "event": EventLog.event,
     "execution_date": EventLog.execution_date,
     "owner": EventLog.owner,
+    "extra": EventLog.extra,
 }
 
 

@@ -22,7 +22,7 @@ from orchestrator_api.schemas.auth import role_schema
 from orchestrator_api.schemas.common import dump, dump_many
 from orchestrator_api.security.accounts import ADMIN_ROLE, forget_role
 
-ROLE_SORTABLE: dict[str, SortColumn] = {"name": Role.name}
+ROLE_SORTABLE: dict[str, SortColumn] = {"name": Role.name, "role_id": Role.id}
 
 
 def _role_or_404(role_name: str) -> Role:

@@ -75,7 +75,7 @@ def get_users(limit: int | None = None, offset: int = 0, order_by: str | None = 
 
 def post_user(body: dict[str, Any]) -> dict[str, Any]:
     values = user_schema.load(body)
-    if "roles" not in values:
+    if not values.get("roles"):  # absent or empty: Airflow's registration role
         values["roles"] = default_roles()
     user = User(**values)
     _ensure_unique(user)
