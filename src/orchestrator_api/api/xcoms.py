@@ -48,12 +48,10 @@ def get_xcom_entries(
     offset: int = 0,
 ) -> dict[str, Any]:
     stmt = _with_run_date()
+    # A DAG, run or task that does not exist matches nothing: an empty page, not a 404 (as in Airflow).
     if dag_id == ANY:
         stmt = stmt.where(dag_filter(current_principal(), XCom.dag_id))
     else:
-        dag_or_404(dag_id)
-        if dag_run_id != ANY:
-            _run_or_404(dag_id, dag_run_id)
         stmt = stmt.where(XCom.dag_id == dag_id)
     if dag_run_id != ANY:
         stmt = stmt.where(XCom.run_id == dag_run_id)

@@ -27,10 +27,11 @@ def _reject_constant(name: str) -> Any:
 
 
 def xcom_value(stored: str | None, *, stringify: bool) -> Any:
-    """The answer for a stored value (JSON text): text when ``stringify``, else the JSON value.
+    """The answer for a stored value (JSON text): its Python text when ``stringify``, else the JSON value.
 
-    As text, a JSON string is answered as the string itself and anything else as its JSON text. Text that
-    is not valid JSON is answered as it is either way, and a missing value as null.
+    As text, the decoded value is answered as Python's ``str()`` of it, as Airflow does: a string as
+    itself, ``{'rows': 3}`` for an object, ``True`` for true; a null (stored or missing) stays null. Text
+    that is not valid JSON is answered as it is either way.
     """
     if stored is None:
         return None
@@ -38,8 +39,8 @@ def xcom_value(stored: str | None, *, stringify: bool) -> Any:
         value = json.loads(stored, parse_constant=_reject_constant)
     except ValueError:
         return stored
-    if stringify and not isinstance(value, str):
-        return json.dumps(value)
+    if stringify and value is not None:
+        return str(value)
     return value
 
 
