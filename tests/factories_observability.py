@@ -84,3 +84,9 @@ def move_dag_to_file(dag_id: str, fileloc: str) -> None:
     """Make ``dag_id`` come from ``fileloc``, as if that file defined several DAGs."""
     with db.transaction() as session:
         session.execute(update(Dag).where(Dag.dag_id == dag_id).values(fileloc=fileloc))
+
+
+def deactivate_dag(dag_id: str) -> None:
+    """Mark ``dag_id`` inactive while it keeps its dataset references, as a DAG gone from its file can be."""
+    with db.transaction() as session:
+        session.execute(update(Dag).where(Dag.dag_id == dag_id).values(is_active=False))

@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import literal, null, select
+from sqlalchemy import literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from orchestrator_api.models.base import UTCDateTime
+from orchestrator_api.models.dag import Dag
 from orchestrator_api.models.dataset import (
     DagRunDatasetEvent,
     DagScheduleDatasetReference,
@@ -44,15 +45,17 @@ def event_views(session: Session, rows: Sequence[Any]) -> list[DatasetEventView]
 def record_external_event(
     session: Session, dataset: Dataset, extra: dict[str, Any], when: datetime
 ) -> DatasetEvent:
-    """An event reported from outside any task (no source), queued for every DAG scheduled on the dataset."""
+    """An event reported from outside any task, queued for the active, unpaused DAGs scheduled on the dataset.
+
+    It has no source task; ``source_map_index`` is -1 (the column default), as Airflow stores it.
+    """
     event = DatasetEvent(
         dataset_id=dataset.id,
         extra=extra,
         source_dag_id=None,
         source_task_id=None,
         source_run_id=None,
-        # The column defaults to -1 (a task that is not mapped); an event from outside has no task at all.
-        source_map_index=null(),
+        source_map_index=-1,
         timestamp=when,
     )
     session.add(event)
@@ -64,14 +67,25 @@ def record_external_event(
 def queue_for_consumers(session: Session, dataset_id: int, when: datetime) -> None:
     """Queue the dataset for each DAG scheduled on it, in one statement; a DAG already queued keeps its time.
 
+    Only DAGs that are active and not paused are queued, as Airflow's dataset manager does: a paused or
+    removed consumer would not run on the event, so nothing waits for it.
+
     ``INSERT ... SELECT ... ON CONFLICT DO NOTHING`` rather than read-then-insert, so two concurrent events
     cannot both insert the same (dataset, DAG) pair and fail the second request with a conflict.
     """
-    consumers = select(
-        literal(dataset_id),
-        DagScheduleDatasetReference.dag_id,
-        literal(when, UTCDateTime()),
-    ).where(DagScheduleDatasetReference.dataset_id == dataset_id)
+    consumers = (
+        select(
+            literal(dataset_id),
+            DagScheduleDatasetReference.dag_id,
+            literal(when, UTCDateTime()),
+        )
+        .join(Dag, Dag.dag_id == DagScheduleDatasetReference.dag_id)
+        .where(
+            DagScheduleDatasetReference.dataset_id == dataset_id,
+            Dag.is_active.is_(True),
+            Dag.is_paused.is_(False),
+        )
+    )
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     statement = (
         dialect.insert(DatasetDagRunQueue)

@@ -17,7 +17,8 @@ DAY = datetime(2026, 1, 5, tzinfo=UTC)
 
 
 @pytest.fixture
-def events(client: Any, admin: Any, example_dags: list[str]) -> None:
+def events(client: Any, admin: Any, example_dags: list[str]) -> int:
+    """Three events: two from tasks (the first created a run of sales_report), one from the API."""
     factories.dag_run("etl_daily", "etl_run", DAY, state="success")
     factories.dag_run("partner_feeds_hourly", "feed_run", DAY, state="success")
     factories.dag_run("sales_report", "report_run", DAY, state="running", run_type="dataset_triggered")
@@ -26,6 +27,7 @@ def events(client: Any, admin: Any, example_dags: list[str]) -> None:
     outside = {"dataset_uri": FACT, "extra": {"by": "hand"}}
     assert client.post("/api/v1/datasets/events", json=outside, auth=admin).status_code == 200
     more.link_event_to_run(etl, "sales_report", "report_run")
+    return etl
 
 
 def sources(response: Any) -> list[str | None]:
@@ -39,6 +41,8 @@ def test_list_events_with_the_runs_they_created(client, admin, events):
     assert body["total_entries"] == 3
     assert sources(response) == ["etl_daily", "partner_feeds_hourly", None]
     etl = body["dataset_events"][0]
+    assert etl["id"] == events
+    assert len({event["id"] for event in body["dataset_events"]}) == 3
     assert etl["dataset_uri"] == FACT
     assert etl["extra"] == {"rows": 7}
     assert (etl["source_task_id"], etl["source_run_id"], etl["source_map_index"]) == (
@@ -49,6 +53,7 @@ def test_list_events_with_the_runs_they_created(client, admin, events):
     assert etl["created_dagruns"] == [
         {
             "run_id": "report_run",
+            "dag_run_id": "report_run",
             "dag_id": "sales_report",
             "logical_date": "2026-01-05T00:00:00+00:00",
             "start_date": None,
@@ -67,11 +72,11 @@ def test_list_events_with_the_runs_they_created(client, admin, events):
         ("source_dag_id=etl_daily", ["etl_daily"]),
         ("source_task_id=merge_feeds", ["partner_feeds_hourly"]),
         ("source_run_id=feed_run", ["partner_feeds_hourly"]),
-        ("source_map_index=-1", ["etl_daily", "partner_feeds_hourly"]),
+        ("source_map_index=-1", ["etl_daily", "partner_feeds_hourly", None]),
         ("source_map_index=0", []),
         ("order_by=-timestamp", [None, "partner_feeds_hourly", "etl_daily"]),
-        ("order_by=source_dag_id&source_map_index=-1", ["etl_daily", "partner_feeds_hourly"]),
-        ("order_by=-source_task_id&source_map_index=-1", ["partner_feeds_hourly", "etl_daily"]),
+        ("order_by=source_dag_id&source_map_index=-1", ["etl_daily", "partner_feeds_hourly", None]),
+        ("order_by=-source_task_id&source_map_index=-1", [None, "partner_feeds_hourly", "etl_daily"]),
     ],
 )
 def test_list_events_filters_and_orders(client, admin, events, query, expected):
@@ -136,12 +141,14 @@ def test_create_event_records_and_queues_it(client, admin, example_dags):
     assert event["dataset_uri"] == FACT
     assert event["extra"] == {"rows": 12, "from_rest_api": True}
     assert event["source_dag_id"] is event["source_task_id"] is event["source_run_id"] is None
-    assert event["source_map_index"] is None
+    assert event["source_map_index"] == -1
+    assert isinstance(event["id"], int)
     assert event["created_dagruns"] == []
     listed = client.get("/api/v1/datasets/events", auth=admin).json()["dataset_events"]
     assert listed == [event]
     queued = client.get("/api/v1/dags/sales_report/datasets/queuedEvent", auth=admin).json()
     assert queued["total_entries"] == 1
+    assert queued["queued_events"] == queued["datasets"]
     assert queued["datasets"][0]["uri"] == FACT
     assert queued["datasets"][0]["created_at"] == event["timestamp"]
 
@@ -156,6 +163,35 @@ def test_a_second_event_keeps_the_earlier_queue_time(client, admin, example_dags
         ("sales_report", first["timestamp"])
     ]
     assert client.get("/api/v1/datasets/events", auth=admin).json()["total_entries"] == 2
+
+
+def consumer(dag_id: str) -> str:
+    """A DAG file scheduling ``dag_id`` on FACT."""
+    return f"""
+dag_id: {dag_id}
+schedule:
+  datasets: ["{FACT}"]
+start_date: 2026-01-01
+tasks:
+  - task_id: only
+    operator: EmptyOperator
+"""
+
+
+def test_an_event_is_queued_only_for_active_unpaused_consumers(client, admin, example_dags, dag_folder):
+    dag_folder({f"{name}.yaml": consumer(name) for name in ("paused_one", "gone_one")})
+    pause = client.patch(
+        "/api/v1/dags/paused_one?update_mask=is_paused", json={"is_paused": True}, auth=admin
+    )
+    assert pause.status_code == 200
+    more.deactivate_dag("gone_one")
+    response = client.post("/api/v1/datasets/events", json={"dataset_uri": FACT}, auth=admin)
+    assert response.status_code == 200
+    queued = client.get(f"/api/v1/datasets/queuedEvent/{FACT}", auth=admin).json()
+    assert [item["dag_id"] for item in queued["datasets"]] == ["sales_report"]
+    for dag_id in ("paused_one", "gone_one"):
+        assert_problem(client.get(f"/api/v1/dags/{dag_id}/datasets/queuedEvent", auth=admin), 404, dag_id)
+        assert_problem(client.get(f"/api/v1/dags/{dag_id}/datasets/queuedEvent/{FACT}", auth=admin), 404)
 
 
 def test_an_event_of_a_dataset_nobody_consumes_queues_nothing(client, admin, example_dags):
@@ -200,7 +236,9 @@ def test_upstream_events_of_a_dataset_triggered_run(client, admin, events):
     body = response.json()
     assert body["total_entries"] == 1
     assert body["dataset_events"][0]["source_run_id"] == "etl_run"
-    assert body["dataset_events"][0]["created_dagruns"][0]["run_id"] == "report_run"
+    created = body["dataset_events"][0]["created_dagruns"][0]
+    assert created["run_id"] == created["dag_run_id"] == "report_run"
+    assert body["dataset_events"][0]["id"] == events
     other = client.get("/api/v1/dags/etl_daily/dagRuns/etl_run/upstreamDatasetEvents", auth=admin)
     assert other.json() == {"dataset_events": [], "total_entries": 0}
 

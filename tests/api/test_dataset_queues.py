@@ -65,6 +65,8 @@ def test_list_what_a_dag_waits_for(client, admin, queued):
         {"uri": FACT, "dag_id": "combined", "created_at": queued[FACT]},
         {"uri": MERGED, "dag_id": "combined", "created_at": queued[MERGED]},
     ]
+    assert set(body) == {"datasets", "queued_events", "total_entries"}
+    assert body["queued_events"] == body["datasets"]
     older = client.get(per_dag("combined", query=before(queued[MERGED])), auth=admin)
     assert entries(older) == [("combined", FACT)]
     assert_problem(client.get(per_dag("combined", query=before(queued[FACT])), auth=admin), 404, "combined")
@@ -88,6 +90,7 @@ def test_list_the_dags_waiting_on_a_dataset(client, admin, queued):
     assert response.status_code == 200
     assert sorted(entries(response)) == [("combined", FACT), ("sales_report", FACT)]
     assert response.json()["total_entries"] == 2
+    assert response.json()["queued_events"] == response.json()["datasets"]
     assert entries(client.get(per_dataset(MERGED), auth=admin)) == [("combined", MERGED)]
     assert_problem(client.get(per_dataset(SUMMARY), auth=admin), 404, SUMMARY)
     assert_problem(client.get(per_dataset(FACT, before(queued[FACT])), auth=admin), 404)

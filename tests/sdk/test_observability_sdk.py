@@ -83,6 +83,9 @@ def test_datasets_and_their_events(sdk, observed):
     events = api.get_dataset_events(source_dag_id="etl_daily")
     assert events.total_entries == 1
     assert events.dataset_events[0].created_dagruns[0].run_id == "report_run"
+    # Keys Airflow's server sends beyond its published schema reach the SDK as extra attributes.
+    assert events.dataset_events[0].created_dagruns[0]["dag_run_id"] == "report_run"
+    assert events.dataset_events[0]["id"] >= 1  # the SDK reads untyped extras as float
     upstream = DAGRunApi(sdk).get_upstream_dataset_events("sales_report", "report_run")
     assert upstream.dataset_events[0].dataset_uri == FACT
 
@@ -92,10 +95,12 @@ def test_create_a_dataset_event_and_manage_its_queue(sdk, observed):
     created = api.create_dataset_event(CreateDatasetEvent(dataset_uri=FACT, extra={"rows": 12}))
     assert created.dataset_uri == FACT
     assert created.source_dag_id is None
+    assert created.source_map_index == -1
     assert created.extra == {"rows": 12, "from_rest_api": True}
     queued = api.get_dag_dataset_queued_events("sales_report")
     assert queued.total_entries == 1
     assert queued.datasets[0].uri == FACT
+    assert queued["queued_events"][0]["uri"] == FACT
     assert api.get_dataset_queued_events(FACT).datasets[0].dag_id == "sales_report"
     assert api.get_dag_dataset_queued_event("sales_report", FACT).uri == FACT
     api.delete_dag_dataset_queued_event("sales_report", FACT)

@@ -14,8 +14,8 @@ from sqlalchemy import ColumnElement, CursorResult, delete, select
 from orchestrator_api import db
 from orchestrator_api.models.dataset import Dataset, DatasetDagRunQueue
 from orchestrator_api.problems import NotFound
-from orchestrator_api.schemas.common import dump, dump_many
-from orchestrator_api.schemas.dataset import queued_event_schema
+from orchestrator_api.schemas.common import dump
+from orchestrator_api.schemas.dataset import queued_event_collection, queued_event_schema
 from orchestrator_api.security.permissions import dag_filter
 from orchestrator_api.security.principal import current_principal
 
@@ -49,8 +49,7 @@ def _collection(conditions: list[ColumnElement[bool]], missing: str) -> dict[str
     rows = _rows(conditions)
     if not rows:
         raise NotFound(title="Queued event not found", detail=missing)
-    # The list key is `datasets`, as in Airflow's QueuedEventCollection.
-    return {"datasets": dump_many(queued_event_schema, rows), "total_entries": len(rows)}
+    return queued_event_collection(rows)
 
 
 def _delete(conditions: list[ColumnElement[bool]], missing: str) -> tuple[str, int]:

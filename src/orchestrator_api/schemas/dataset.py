@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from marshmallow import Schema, fields
 
 from orchestrator_api.models.dataset import DatasetEvent
 from orchestrator_api.models.run import DagRun
-from orchestrator_api.schemas.common import UTCDateTime
+from orchestrator_api.schemas.common import UTCDateTime, dump_many
 
 
 class DagScheduleReferenceSchema(Schema):
@@ -36,7 +37,9 @@ class DatasetSchema(Schema):
 
 
 class BasicDagRunSchema(Schema):
+    # Airflow's published schema names the id `run_id`, its server sends `dag_run_id`: answer both.
     run_id = fields.String()
+    dag_run_id = fields.Function(lambda run: run.run_id)
     dag_id = fields.String()
     logical_date = UTCDateTime()
     start_date = UTCDateTime()
@@ -56,6 +59,7 @@ class DatasetEventView:
 
 
 class DatasetEventSchema(Schema):
+    id = fields.Integer(attribute="event.id")
     dataset_id = fields.Integer(attribute="event.dataset_id")
     dataset_uri = fields.String()
     extra = fields.Raw(attribute="event.extra")
@@ -73,6 +77,12 @@ class QueuedEventSchema(Schema):
     uri = fields.String()
     dag_id = fields.String()
     created_at = UTCDateTime()
+
+
+def queued_event_collection(rows: Sequence[Any]) -> dict[str, Any]:
+    """The list under both keys: Airflow's schema says `datasets`, its server sends `queued_events`."""
+    events = dump_many(queued_event_schema, rows)
+    return {"queued_events": events, "datasets": events, "total_entries": len(events)}
 
 
 dataset_schema = DatasetSchema()
