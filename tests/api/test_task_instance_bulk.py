@@ -36,7 +36,7 @@ def test_clear_defaults_to_a_dry_run_of_failed_instances(client, admin, flow):
 
 
 def test_clear_resets_failed_instances_and_queues_their_run(client, admin, flow):
-    response = client.post(CLEAR, json={"dry_run": False}, auth=admin)
+    response = client.post(CLEAR, json={"dry_run": False, "reset_dag_runs": True}, auth=admin)
     assert listed(response) == [("r2", "b"), ("r2", "d"), ("r2", "e")]
     assert states("r2") == {"a": "success", "b": None, "c": "success", "d": None, "e": None}
     b = factories_runs.instance("flow", "r2", "b")
@@ -47,11 +47,12 @@ def test_clear_resets_failed_instances_and_queues_their_run(client, admin, flow)
     assert factories_runs.dag_run("flow", "r1").state == "success"
 
 
-def test_clear_without_resetting_runs(client, admin, flow):
-    body = {"dry_run": False, "reset_dag_runs": False}
-    client.post(CLEAR, json=body, auth=admin)
+@pytest.mark.parametrize("body", [{"dry_run": False, "reset_dag_runs": False}, {"dry_run": False}])
+def test_clear_without_resetting_runs(client, admin, flow, body):
+    assert listed(client.post(CLEAR, json=body, auth=admin)) == [("r2", "b"), ("r2", "d"), ("r2", "e")]
     assert states("r2")["b"] is None
-    assert factories_runs.dag_run("flow", "r2").state == "failed"
+    run = factories_runs.dag_run("flow", "r2")
+    assert (run.state, run.clear_number) == ("failed", 0)
 
 
 @pytest.mark.parametrize(
@@ -101,10 +102,30 @@ def test_clear_running_instance_restarts_it(client, admin, flow):
         ({"dry_run": "maybe"}, "dry_run"),
         ({"start_date": "soon"}, "date-time"),
         ({"surprise": True}, "surprise"),
+        ({"only_running": True}, "only_failed and only_running"),
+        ({"only_failed": True, "only_running": True}, "only_failed and only_running"),
+        ({"start_date": "2026-01-03T00:00:00Z", "end_date": "2026-01-01T00:00:00Z"}, "after end_date"),
+        ({"start_date": "2026-01-01T23:00:00-02:00", "end_date": "2026-01-02T00:30:00Z"}, "after end_date"),
+        ({"dag_run_id": "r2", "start_date": "2026-01-01T00:00:00Z"}, "dag_run_id"),
+        ({"dag_run_id": "r2", "end_date": "2026-01-03T00:00:00Z"}, "dag_run_id"),
+        (
+            {"dag_run_id": "r2", "start_date": "2026-01-01T00:00:00Z", "end_date": "2026-01-03T00:00:00Z"},
+            "dag_run_id",
+        ),
     ],
 )
 def test_clear_rejects_bad_bodies(client, admin, flow, body, detail):
-    assert_problem(client.post(CLEAR, json={**body}, auth=admin), 400, detail)
+    assert_problem(client.post(CLEAR, json={"dry_run": False, **body}, auth=admin), 400, detail)
+    assert states("r2")["b"] == "failed"
+    assert states("r3")["a"] == "running"
+
+
+def test_clear_accepts_equal_dates_and_an_empty_run_id_with_dates(client, admin, flow):
+    day = "2026-01-02T00:00:00Z"
+    body = {"only_failed": False, "task_ids": ["a"], "start_date": day, "end_date": day}
+    assert listed(client.post(CLEAR, json=body, auth=admin)) == [("r2", "a")]
+    body = {"only_failed": False, "task_ids": ["a"], "dag_run_id": None, "start_date": day}
+    assert listed(client.post(CLEAR, json=body, auth=admin)) == [("r2", "a"), ("r3", "a")]
 
 
 def test_clear_errors(client, admin, viewer, flow):

@@ -104,22 +104,34 @@ def test_an_instance_that_could_run_has_no_unmet_dependencies(client, viewer, pi
     assert client.get(PIPE_TI.format(run="day2", task="first"), auth=viewer).json() == {"dependencies": []}
 
 
-def test_finished_or_running_instances_are_explained_by_their_state(client, admin, pipe):
-    factories.set_task_instance("pipe", "day2", "first", state="success", try_number=1)
-    assert (
-        "finished with state 'success'"
-        in reasons(client.get(PIPE_TI.format(run="day2", task="first"), auth=admin))["Task Instance State"]
-    )
-    factories.set_task_instance("pipe", "day2", "first", state="running")
-    found = reasons(client.get(PIPE_TI.format(run="day2", task="first"), auth=admin))
-    assert found == {"Task Instance State": "The task instance is running already."}
+@pytest.mark.parametrize(
+    "state", ["success", "failed", "running", "queued", "up_for_retry", "deferred", "upstream_failed"]
+)
+def test_instances_past_scheduling_list_no_dependencies(client, admin, pipe, state):
+    client.patch("/api/v1/dags/pipe", json={"is_paused": True}, auth=admin)  # would be unmet if judged
+    ended = datetime.now(UTC) - timedelta(minutes=1)  # within first's retry delay
+    factories.set_task_instance("pipe", "day1", "first", state=state, try_number=1, end_date=ended)
+    response = client.get(PIPE_TI.format(run="day1", task="first"), auth=admin)
+    assert response.status_code == 200, response.text
+    assert response.json() == {"dependencies": []}
 
 
-def test_run_state_and_paused_dag_are_explained(client, admin, pipe):
+def test_run_state_and_paused_dag_are_explained_in_name_order(client, admin, pipe):
     client.patch("/api/v1/dags/pipe", json={"is_paused": True}, auth=admin)
-    found = reasons(client.get(PIPE_TI.format(run="day1", task="first"), auth=admin))
-    assert "'success'" in found["Dag Run Active"]
-    assert "paused" in found["DAG Not Paused"]
+    factories.set_task_instance("pipe", "day1", "pooled", state="scheduled")
+    response = client.get(PIPE_TI.format(run="day1", task="pooled"), auth=admin)
+    names = [dep["name"] for dep in response.json()["dependencies"]]
+    assert names == ["Dag Not Paused", "Dagrun Running", "Pool Slots Available"]
+    found = reasons(response)
+    assert "'success'" in found["Dagrun Running"]
+    assert "paused" in found["Dag Not Paused"]
+
+
+def test_a_queued_run_is_not_running_yet(client, admin, pipe):
+    factories.set_dag_run("pipe", "day2", state="queued")
+    found = reasons(client.get(PIPE_TI.format(run="day2", task="first"), auth=admin))
+    assert list(found) == ["Dagrun Running"]
+    assert "'queued'" in found["Dagrun Running"]
 
 
 def test_upstream_counts_against_the_trigger_rule(client, admin, pipe):
@@ -140,18 +152,11 @@ def test_upstream_counts_against_the_trigger_rule(client, admin, pipe):
 def test_depends_on_past_looks_at_the_previous_run(client, admin, pipe):
     factories.set_task_instance("pipe", "day2", "first", state="success")
     found = reasons(client.get(PIPE_TI.format(run="day2", task="second"), auth=admin))
-    assert list(found) == ["Previous Run Succeeded"]
-    assert "'day1'" in found["Previous Run Succeeded"]
-    assert "'failed'" in found["Previous Run Succeeded"]
+    assert list(found) == ["Previous Dagrun State"]
+    assert "'day1'" in found["Previous Dagrun State"]
+    assert "'failed'" in found["Previous Dagrun State"]
     factories.set_task_instance("pipe", "day1", "second", state="skipped")
     assert reasons(client.get(PIPE_TI.format(run="day2", task="second"), auth=admin)) == {}
-
-
-def test_retry_delay_is_explained(client, admin, pipe):
-    ended = datetime.now(UTC) - timedelta(minutes=1)
-    factories.set_task_instance("pipe", "day2", "first", state="up_for_retry", try_number=1, end_date=ended)
-    found = reasons(client.get(PIPE_TI.format(run="day2", task="first"), auth=admin))
-    assert "waits to be retried" in found["Retry Delay Over"]
 
 
 def test_pools_are_explained(client, admin, pipe):
@@ -167,8 +172,10 @@ def test_pools_are_explained(client, admin, pipe):
 def test_mapped_instance_dependencies(client, admin, pipe):
     url = "/api/v1/dags/pipe/dagRuns/day2/taskInstances/fanned/1/dependencies"
     assert client.get(url, auth=admin).json() == {"dependencies": []}
+    factories.set_dag_run("pipe", "day2", state="failed")
+    assert list(reasons(client.get(url, auth=admin))) == ["Dagrun Running"]
     factories.set_task_instance("pipe", "day2", "fanned", 1, state="failed")
-    assert "Task Instance State" in reasons(client.get(url, auth=admin))
+    assert reasons(client.get(url, auth=admin)) == {}
     assert_problem(client.get(url.replace("/1/", "/4/"), auth=admin), 404, "map index 4")
 
 

@@ -84,12 +84,20 @@ def test_list_mapped_instances_errors(client, admin, public_user, runs):
         client.get(f"{base}/p1/taskInstances/list_partners/listMapped", auth=admin), 404, "not mapped"
     )
     assert_problem(client.get(f"{base}/p1/taskInstances/nope/listMapped", auth=admin), 404, "nope")
-    assert_problem(client.get(f"{base}/p9/taskInstances/download_feed/listMapped", auth=admin), 404, "p9")
+    missing_dag = "/api/v1/dags/nope/dagRuns/p1/taskInstances/download_feed/listMapped"
+    assert_problem(client.get(missing_dag, auth=admin), 404, "DAG 'nope'")
     assert_problem(
         client.get(f"{base}/p1/taskInstances/download_feed/listMapped?order_by=id", auth=admin), 400
     )
     assert_problem(client.get(f"{base}/p1/taskInstances/download_feed/listMapped", auth=public_user), 403)
     assert_problem(client.get(f"{base}/p1/taskInstances/download_feed/listMapped"), 401)
+
+
+def test_list_mapped_instances_of_a_missing_run_is_empty(client, admin, runs):
+    url = "/api/v1/dags/partner_feeds_hourly/dagRuns/p9/taskInstances/download_feed/listMapped"
+    response = client.get(url, auth=admin)
+    assert response.status_code == 200, response.text
+    assert response.json() == {"task_instances": [], "total_entries": 0}
 
 
 @pytest.mark.parametrize("limit", [1, 100])

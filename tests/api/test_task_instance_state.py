@@ -3,6 +3,7 @@ set_mapped_task_instance_note."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -10,7 +11,7 @@ from sqlalchemy import select
 
 from orchestrator_api import db
 from orchestrator_api.models import EventLog
-from tests import factories_runs, runs_scenarios
+from tests import factories, factories_runs, runs_scenarios
 from tests.problems import assert_problem
 from tests.runs_scenarios import FLOW_DAYS as DAYS
 from tests.runs_scenarios import flow_states as states
@@ -35,7 +36,8 @@ def listed(response: Any) -> list[tuple[str, str]]:
 
 
 def test_patch_marks_the_instance_and_clears_failed_downstream(client, admin, flow):
-    response = client.patch(TI.format(run="r2", task="b"), json={"new_state": "success"}, auth=admin)
+    body = {"new_state": "success", "dry_run": False}
+    response = client.patch(TI.format(run="r2", task="b"), json=body, auth=admin)
     assert response.status_code == 200, response.text
     assert response.json() == {
         "task_id": "b",
@@ -52,25 +54,41 @@ def test_patch_marks_the_instance_and_clears_failed_downstream(client, admin, fl
     assert audit.execution_date == DAYS["r2"]
 
 
-def test_patch_dry_run_changes_nothing(client, admin, flow):
-    body = {"new_state": "skipped", "dry_run": True}
+@pytest.mark.parametrize("body", [{"new_state": "skipped", "dry_run": True}, {"new_state": "skipped"}])
+def test_patch_dry_run_changes_nothing(client, admin, flow, body):
     response = client.patch(TI.format(run="r3", task="c"), json=body, auth=admin)
+    assert response.status_code == 200, response.text
     assert response.json()["task_id"] == "c"
     assert states("r3")["c"] is None
 
 
 def test_patch_to_failed_finishes_a_running_instance(client, admin, flow):
-    client.patch(TI.format(run="r3", task="a"), json={"new_state": "failed"}, auth=admin)
+    client.patch(TI.format(run="r3", task="a"), json={"new_state": "failed", "dry_run": False}, auth=admin)
     a = factories_runs.instance("flow", "r3", "a")
     assert a.state == "failed"
+    assert a.start_date == DAYS["r3"]
     assert a.end_date is not None
-    assert a.duration is not None
+    assert a.duration == (a.end_date - a.start_date).total_seconds()
+
+
+def test_marking_keeps_the_dates_an_instance_has(client, admin, flow):
+    started, ended = DAYS["r2"], DAYS["r2"] + timedelta(minutes=5)
+    factories.set_task_instance("flow", "r2", "b", start_date=started, end_date=ended)
+    factories.set_task_instance("flow", "r2", "c", start_date=started, end_date=ended)
+    body = {"new_state": "success", "dry_run": False}
+    assert client.patch(TI.format(run="r2", task="b"), json=body, auth=admin).status_code == 200
+    body = {"task_id": "c", "dag_run_id": "r2", "new_state": "skipped", "dry_run": False}
+    assert client.post(SET_STATE, json=body, auth=admin).status_code == 200
+    for task, state in (("b", "success"), ("c", "skipped")):
+        instance = factories_runs.instance("flow", "r2", task)
+        assert (instance.state, instance.start_date, instance.end_date) == (state, started, ended)
+        assert instance.duration == 300.0
 
 
 def test_patch_mapped_instance_changes_only_that_index(client, admin, example_dags):
     factories_runs.run("partner_feeds_hourly", "p1", DAYS["r1"])
     url = "/api/v1/dags/partner_feeds_hourly/dagRuns/p1/taskInstances/download_feed/1"
-    response = client.patch(url, json={"new_state": "skipped"}, auth=admin)
+    response = client.patch(url, json={"new_state": "skipped", "dry_run": False}, auth=admin)
     assert response.status_code == 200, response.text
     assert response.json()["task_id"] == "download_feed"
     got = [factories_runs.instance("partner_feeds_hourly", "p1", "download_feed", i).state for i in range(3)]
@@ -97,7 +115,7 @@ def test_patch_rejects_bad_bodies(client, admin, flow, body, detail):
 
 
 def test_patch_errors(client, admin, viewer, flow):
-    body = {"new_state": "success"}
+    body = {"new_state": "success", "dry_run": False}
     assert_problem(client.patch(TI.format(run="r2", task="zz"), json=body, auth=admin), 404, "zz")
     assert_problem(client.patch(TI.format(run="r9", task="b"), json=body, auth=admin), 404, "r9")
     assert_problem(
@@ -119,6 +137,16 @@ def test_set_instance_note(client, admin, flow):
     assert response.json()["state"] == "failed"
     assert client.get(TI.format(run="r2", task="b"), auth=admin).json()["note"] == "flaky upstream API"
     assert client.patch(url, json={"note": None}, auth=admin).json()["note"] is None
+
+
+def test_a_note_may_hold_1000_characters_and_name_a_map_index(client, admin, flow):
+    url = TI.format(run="r2", task="b") + "/setNote"
+    response = client.patch(url, json={"note": "n" * 1000, "map_index": 7}, auth=admin)
+    assert response.status_code == 200, response.text
+    assert (response.json()["note"], response.json()["map_index"]) == ("n" * 1000, -1)
+    assert_problem(client.patch(url, json={"note": "n" * 1001}, auth=admin), 400, "note")
+    assert_problem(client.patch(url, json={"note": "x", "map_index": "one"}, auth=admin), 400, "map_index")
+    assert factories_runs.instance("flow", "r2", "b").note == "n" * 1000
 
 
 def test_set_mapped_instance_note(client, admin, example_dags):
@@ -145,7 +173,7 @@ def test_set_instance_note_errors(client, admin, viewer, flow):
 def test_mapped_changes_need_permission(client, viewer, example_dags):
     factories_runs.run("partner_feeds_hourly", "p1", DAYS["r1"])
     url = "/api/v1/dags/partner_feeds_hourly/dagRuns/p1/taskInstances/download_feed/1"
-    for path, body in ((url, {"new_state": "failed"}), (f"{url}/setNote", {"note": "x"})):
+    for path, body in ((url, {"new_state": "failed", "dry_run": False}), (f"{url}/setNote", {"note": "x"})):
         assert_problem(client.patch(path, json=body, auth=viewer), 403)
         assert_problem(client.patch(path, json=body), 401)
     assert_problem(client.patch(url.replace("/1", "/-5"), json={"new_state": "failed"}, auth=viewer), 400)

@@ -25,6 +25,10 @@ def keys(response: Any) -> list[tuple[str, str]]:
     return [(ti["dag_run_id"], ti["task_id"]) for ti in response.json()["task_instances"]]
 
 
+def keys_of(body: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(ti["dag_run_id"], ti["task_id"]) for ti in body["task_instances"]]
+
+
 def test_list_instances_of_a_run(client, admin, runs):
     response = client.get(f"{BASE}/r1/taskInstances", auth=admin)
     assert keys(response) == [("r1", "extract"), ("r1", "transform"), ("r1", "load")]
@@ -115,11 +119,19 @@ def test_list_instances_bad_parameters(client, admin, runs):
     assert_problem(client.get(f"{BASE}/r1/taskInstances?limit=-1", auth=admin), 400, "minimum")
 
 
-def test_list_instances_of_missing_dag_or_run_is_404(client, admin, runs):
-    assert_problem(client.get("/api/v1/dags/nope/dagRuns/~/taskInstances", auth=admin), 404, "nope")
-    assert_problem(client.get(f"{BASE}/nope/taskInstances", auth=admin), 404, "DAG run 'nope'")
-    unknown_anywhere = client.get("/api/v1/dags/~/dagRuns/nope/taskInstances", auth=admin)
-    assert unknown_anywhere.json() == {"task_instances": [], "total_entries": 0}
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/dags/nope/dagRuns/~/taskInstances",
+        "/api/v1/dags/nope/dagRuns/r1/taskInstances",
+        f"{BASE}/nope/taskInstances",
+        "/api/v1/dags/~/dagRuns/nope/taskInstances",
+    ],
+)
+def test_list_instances_of_a_missing_dag_or_run_is_empty(client, admin, runs, path):
+    response = client.get(path, auth=admin)
+    assert response.status_code == 200, response.text
+    assert response.json() == {"task_instances": [], "total_entries": 0}
 
 
 def test_list_instances_shows_only_readable_dags(client, make_user, runs):
@@ -174,6 +186,27 @@ def test_batch_pages_with_the_total(client, admin, runs):
     page = client.post(url, json={"dag_ids": ["chain"], "page_limit": 2, "page_offset": 5}, auth=admin).json()
     assert page["total_entries"] == 6
     assert len(page["task_instances"]) == 1
+    body = {"dag_ids": ["chain"], "page_limit": 2, "page_offset": 1, "order_by": "-id"}
+    page = client.post(url, json=body, auth=admin).json()
+    assert (page["total_entries"], keys_of(page)) == (6, [("r2", "transform"), ("r2", "extract")])
+
+
+def test_batch_without_page_limit_answers_every_match(client, admin, runs, settings_env):
+    settings_env(FALLBACK_PAGE_LIMIT="2", MAXIMUM_PAGE_LIMIT="3")
+    url = "/api/v1/dags/~/dagRuns/~/taskInstances/list"
+    every = client.post(url, json={}, auth=admin).json()
+    assert (every["total_entries"], len(every["task_instances"])) == (16, 16)
+    ordered = client.post(url, json={"dag_ids": ["chain"], "order_by": "-id"}, auth=admin).json()
+    assert keys_of(ordered) == [
+        ("r2", "load"), ("r2", "transform"), ("r2", "extract"),
+        ("r1", "load"), ("r1", "transform"), ("r1", "extract"),
+    ]  # fmt: skip
+    skipped = client.post(url, json={"dag_ids": ["chain"], "page_offset": 4}, auth=admin).json()
+    assert (skipped["total_entries"], keys_of(skipped)) == (6, [("r2", "transform"), ("r2", "load")])
+    beyond = client.post(url, json={"dag_ids": ["chain"], "page_offset": 9}, auth=admin).json()
+    assert beyond == {"task_instances": [], "total_entries": 6}
+    paged = client.post(url, json={"page_limit": 10}, auth=admin).json()
+    assert (paged["total_entries"], len(paged["task_instances"])) == (16, 3)
 
 
 @pytest.mark.parametrize(
@@ -197,6 +230,18 @@ def test_batch_needs_permission(client, public_user, runs):
     assert_problem(client.post(url, json={}), 401)
 
 
+def test_batch_refuses_naming_dags_the_caller_cannot_read(client, make_user, runs):
+    factories_runs.grant_dag_read("chain_reader", "chain")
+    reader = make_user("carol", "chain_reader")
+    url = "/api/v1/dags/~/dagRuns/~/taskInstances/list"
+    body = {"dag_ids": ["chain", "partner_feeds_hourly", "nope"]}
+    problem = assert_problem(client.post(url, json=body, auth=reader), 403, "nope, partner_feeds_hourly")
+    assert "chain," not in problem["detail"]
+    assert client.post(url, json={"dag_ids": ["chain"]}, auth=reader).json()["total_entries"] == 6
+    unnamed = client.post(url, json={}, auth=reader).json()
+    assert {ti["dag_id"] for ti in unnamed["task_instances"]} == {"chain"}
+
+
 @pytest.mark.parametrize("limit", [1, 100])
 def test_batch_runs_fixed_statements(client, admin, runs, count_statements, limit):
     url = "/api/v1/dags/~/dagRuns/~/taskInstances/list"
@@ -204,3 +249,11 @@ def test_batch_runs_fixed_statements(client, admin, runs, count_statements, limi
     count_statements.clear()
     assert client.post(url, json={"page_limit": limit}, auth=admin).status_code == 200
     assert len(count_statements) == (3 if limit < 16 else 2), count_statements
+
+
+def test_batch_without_page_limit_runs_one_query(client, admin, runs, count_statements):
+    url = "/api/v1/dags/~/dagRuns/~/taskInstances/list"
+    client.post(url, json={}, auth=admin)
+    count_statements.clear()
+    assert len(client.post(url, json={}, auth=admin).json()["task_instances"]) == 16
+    assert len(count_statements) == 2, count_statements  # principal check + every row

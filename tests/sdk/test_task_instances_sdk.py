@@ -72,7 +72,7 @@ def test_mapped_task_instances(sdk, feeds_run):
         "p1",
         "download_feed",
         1,
-        update_task_instance=UpdateTaskInstance(new_state=UpdateTaskState("skipped")),
+        update_task_instance=UpdateTaskInstance(new_state=UpdateTaskState("skipped"), dry_run=False),
     )
     assert reference.task_id == "download_feed"
     assert api.get_mapped_task_instance(FEEDS, "p1", "download_feed", 1).state == TaskState("skipped")
@@ -101,6 +101,11 @@ def test_mapped_tries_and_notes(sdk, feeds_run):
 
 def test_patch_note_tries_logs_and_links(sdk, feeds_run):
     api = TaskInstanceApi(sdk)
+    preview = api.patch_task_instance(
+        FEEDS, "p1", "check_feeds", UpdateTaskInstance(new_state=UpdateTaskState("success"))
+    )
+    assert preview.task_id == "check_feeds"
+    assert api.get_task_instance(FEEDS, "p1", "check_feeds").state is None, "dry_run is the default"
     reference = api.patch_task_instance(
         FEEDS, "p1", "check_feeds", UpdateTaskInstance(new_state=UpdateTaskState("success"), dry_run=False)
     )
@@ -120,6 +125,9 @@ def test_patch_note_tries_logs_and_links(sdk, feeds_run):
     assert whole.content == "listed 3 partners\n"
     rest = api.get_log(FEEDS, "p1", "list_partners", 2, token=log.continuation_token)
     assert rest.content == ""
+    not_yet = api.get_log(FEEDS, "p1", "merge_feeds", 1)
+    assert "has not happened" in not_yet.content
+    assert not_yet.continuation_token
 
     links = api.get_extra_links(FEEDS, "p1", "download_feed")
     assert links.extra_links[0].name == "Feed log"
@@ -135,6 +143,7 @@ def test_clear_and_set_state_through_the_dag_api(sdk, feeds_run):
     assert [(ti.task_id, ti.dag_run_id) for ti in preview.task_instances] == [("download_feed", "p1")]
     cleared = dags.post_clear_task_instances(FEEDS, ClearTaskInstances(dag_run_id="p1", dry_run=False))
     assert len(cleared.task_instances) == 1
+    assert factories_runs.dag_run(FEEDS, "p1").state == "running", "runs are reset only when asked"
     instances = TaskInstanceApi(sdk)
     assert instances.get_mapped_task_instance(FEEDS, "p1", "download_feed", 0).state is None
 
@@ -162,6 +171,10 @@ def test_errors_carry_the_problem_body(sdk, feeds_run):
     problem = json.loads(caught.value.body)
     assert problem["type"].endswith("#section/Errors/NotFound")
     assert "mapped" in problem["detail"]
+    with pytest.raises(ApiException) as long_note:
+        api.set_task_instance_note(FEEDS, "p1", "list_partners", SetTaskInstanceNote(note="n" * 1001))
+    assert long_note.value.status == 400
+    assert "note" in json.loads(long_note.value.body)["detail"]
     with pytest.raises(ApiException) as bad_token:
         api.get_log(FEEDS, "p1", "list_partners", 2, token="forged")
     assert bad_token.value.status == 400

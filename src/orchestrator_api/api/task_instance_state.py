@@ -11,6 +11,7 @@ from orchestrator_api.orchestration.reads import read_instance
 from orchestrator_api.schemas.common import dump
 from orchestrator_api.schemas.task_instance import (
     references,
+    set_task_instance_note_schema,
     task_instance_schema,
     update_task_instance_schema,
 )
@@ -40,7 +41,10 @@ def patch_mapped_task_instance(
     return _patch(dag_id, dag_run_id, task_id, map_index, body)
 
 
-def _set_note(dag_id: str, dag_run_id: str, task_id: str, map_index: int, note: str | None) -> dict[str, Any]:
+def _set_note(
+    dag_id: str, dag_run_id: str, task_id: str, map_index: int, body: dict[str, Any]
+) -> dict[str, Any]:
+    note = set_task_instance_note_schema.load(body)["note"]  # a map_index in the body is ignored
     instance = instance_or_404(dag_id, dag_run_id, task_id, map_index)
     instance.note = note
     db.session().flush()
@@ -52,10 +56,10 @@ def _set_note(dag_id: str, dag_run_id: str, task_id: str, map_index: int, note: 
 def set_task_instance_note(
     dag_id: str, dag_run_id: str, task_id: str, body: dict[str, Any]
 ) -> dict[str, Any]:
-    return _set_note(dag_id, dag_run_id, task_id, -1, body["note"])
+    return _set_note(dag_id, dag_run_id, task_id, -1, body)
 
 
 def set_mapped_task_instance_note(
     dag_id: str, dag_run_id: str, task_id: str, map_index: int, body: dict[str, Any]
 ) -> dict[str, Any]:
-    return _set_note(dag_id, dag_run_id, task_id, map_index, body["note"])
+    return _set_note(dag_id, dag_run_id, task_id, map_index, body)

@@ -6,16 +6,17 @@ from typing import Any
 
 from sqlalchemy import Select
 
+from orchestrator_api import db
 from orchestrator_api.models.run import DagRun, TaskInstance
-from orchestrator_api.orchestration.lookup import missing_instance, require_path, task_or_404
+from orchestrator_api.orchestration.lookup import missing_instance, task_or_404
 from orchestrator_api.orchestration.reads import between, instances_select, read_instance
 from orchestrator_api.orchestration.states import state_filter
-from orchestrator_api.pagination import Page, SortColumn, paginate
-from orchestrator_api.problems import NotFound
+from orchestrator_api.pagination import Page, SortColumn, paginate, parse_order_by
+from orchestrator_api.problems import NotFound, PermissionDenied
 from orchestrator_api.schemas.common import dump, dump_many
 from orchestrator_api.schemas.task_instance import list_task_instance_form_schema, task_instance_schema
 from orchestrator_api.security.permissions import dag_filter
-from orchestrator_api.security.principal import current_principal
+from orchestrator_api.security.principal import CAN_READ, current_principal
 
 TASK_INSTANCE_SORTABLE: dict[str, SortColumn] = {
     "id": TaskInstance.id,
@@ -112,15 +113,23 @@ def get_task_instances(
         tiebreak=[TaskInstance.id],
         scalars=False,
     )
-    if not page.rows:
-        require_path(dag_id, dag_run_id)
     return _collection(page)
 
 
 def get_task_instances_batch(body: dict[str, Any]) -> dict[str, Any]:
     form = list_task_instance_form_schema.load(body)
+    principal = current_principal()
+    if form["dag_ids"]:
+        denied = sorted({d for d in form["dag_ids"] if not principal.can_dag(CAN_READ, d)})
+        if denied:
+            raise PermissionDenied(detail=f"Not allowed to read these DAGs: {', '.join(denied)}")
+    stmt = _filtered(_readable_instances(), form)
+    if form["page_limit"] is None:  # without page_limit the form answers every match, in one statement
+        ordering = parse_order_by(form["order_by"], TASK_INSTANCE_SORTABLE, "id")
+        rows = db.session().execute(stmt.order_by(ordering, TaskInstance.id.asc())).all()
+        return _collection(Page(rows=rows[form["page_offset"] :], total=len(rows)))
     page = paginate(
-        _filtered(_readable_instances(), form),
+        stmt,
         limit=form["page_limit"],
         offset=form["page_offset"],
         order_by=form["order_by"],
@@ -160,8 +169,6 @@ def get_mapped_task_instances(
         tiebreak=[TaskInstance.id],
         scalars=False,
     )
-    if not page.rows:
-        require_path(dag_id, dag_run_id)
     return _collection(page)
 
 

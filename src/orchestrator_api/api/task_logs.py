@@ -1,4 +1,4 @@
-"""The log of one try of a task instance, as JSON chunks or plain text."""
+"""The log of one try of a task instance, as JSON with a continuation token or as plain text."""
 
 from __future__ import annotations
 
@@ -7,15 +7,14 @@ from typing import Any
 import flask
 
 from orchestrator_api.orchestration.logs import (
-    CHUNK_BYTES,
+    LogChunk,
     LogKey,
     log_path,
     make_token,
-    read_chunk,
+    read_from,
     token_offset,
 )
 from orchestrator_api.orchestration.lookup import describe_instance, instance_or_404
-from orchestrator_api.problems import NotFound
 
 
 def get_log(
@@ -28,16 +27,18 @@ def get_log(
     token: str | None = None,
 ) -> dict[str, Any] | flask.Response:
     instance = instance_or_404(dag_id, dag_run_id, task_id, map_index)
+    key = LogKey(dag_id, dag_run_id, task_id, map_index, task_try_number)
+    offset = 0 if full_content or not token else token_offset(token, key)
+    path = log_path(key)
     what = describe_instance(dag_id, dag_run_id, task_id, map_index)
     if not 1 <= task_try_number <= instance.try_number:
-        raise NotFound(title="Try not found", detail=f"Try {task_try_number} of the {what} never happened")
-    key = LogKey(dag_id, dag_run_id, task_id, map_index, task_try_number)
-    path = log_path(key)
-    if path is None or not path.is_file():
-        raise NotFound(title="Log not found", detail=f"No log file for try {task_try_number} of the {what}")
-    offset = token_offset(token, key) if token else 0
-    if flask.request.accept_mimetypes.best_match(["application/json", "text/plain"]) == "text/plain":
-        chunk = read_chunk(path, 0 if full_content else offset, None)
+        # Not an error: the try may still come, and its log then reads from the start.
+        chunk = LogChunk(f"Try {task_try_number} of the {what} has not happened.\n", 0)
+    elif path is None or not path.is_file():
+        chunk = LogChunk(f"No log has been written for try {task_try_number} of the {what} yet.\n", 0)
+    else:
+        chunk = read_from(path, offset)
+    # Plain text when the client prefers it or takes either (*/*); JSON when asked for, or without Accept.
+    if flask.request.accept_mimetypes.best_match(["text/plain", "application/json"]) == "text/plain":
         return flask.Response(chunk.content, mimetype="text/plain")
-    chunk = read_chunk(path, 0, None) if full_content else read_chunk(path, offset, CHUNK_BYTES)
     return {"continuation_token": make_token(key, chunk.next_offset), "content": chunk.content}

@@ -1,8 +1,9 @@
-"""Why a task instance is not running: its dependencies, judged from what the store knows.
+"""Why a task instance is not being scheduled: its dependencies, judged from what the store knows.
 
-An instance that finished or is running already is explained by its state alone. Otherwise every unmet
-condition is listed: its run not being active, the DAG paused, the retry delay, the previous run (for
-``depends_on_past``), the upstream tasks against the trigger rule, and its pool. An empty list means
+As in Airflow, only an instance waiting to be scheduled (no state, or ``scheduled``) is judged; any other
+state means the scheduler is past it, and nothing is listed. For a waiting instance every unmet condition
+is listed, sorted by name (the names are Airflow's): its run not running, the DAG paused, the previous run
+(for ``depends_on_past``), the upstream tasks against the trigger rule, and its pool. An empty list means
 nothing in the store keeps it from starting.
 """
 
@@ -11,7 +12,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -20,9 +20,9 @@ from orchestrator_api.models.dag import Dag, Task
 from orchestrator_api.models.resources import Pool
 from orchestrator_api.models.run import DagRun, TaskInstance
 from orchestrator_api.orchestration.states import FINISHED_STATES
-from orchestrator_api.timeutil import utcnow
 
-ACTIVE_STATES = frozenset({"running", "restarting", "deferred"})
+WAITING_STATES = frozenset({None, "scheduled"})
+"""The states in which an instance's dependencies are judged."""
 
 
 @dataclass(frozen=True)
@@ -98,34 +98,27 @@ def trigger_rule_reason(rule: str, counts: UpstreamCounts) -> str | None:
 
 
 def explain(session: Session, instance: TaskInstance, run: DagRun) -> list[Dependency]:
-    """Every unmet dependency of ``instance`` (in ``run``); empty when it could start."""
-    if instance.state in FINISHED_STATES:
-        reason = f"The task instance has finished with state {instance.state!r}; clear it to run it again."
-        return [Dependency("Task Instance State", reason)]
-    if instance.state in ACTIVE_STATES:
-        return [Dependency("Task Instance State", f"The task instance is {instance.state} already.")]
+    """Every unmet dependency of ``instance`` (in ``run``), by name; empty when it could start or is past
+    scheduling."""
+    if instance.state not in WAITING_STATES:
+        return []
     found: list[Dependency] = []
-    if run.state not in ("queued", "running"):
-        reason = f"Its DAG run is in state {run.state!r}; only queued or running runs start task instances."
-        found.append(Dependency("Dag Run Active", reason))
+    if run.state != "running":
+        reason = f"Its DAG run is in state {run.state!r}; only a running run starts task instances."
+        found.append(Dependency("Dagrun Running", reason))
     if session.scalar(select(Dag.is_paused).where(Dag.dag_id == instance.dag_id)):
-        found.append(Dependency("DAG Not Paused", f"DAG {instance.dag_id!r} is paused."))
+        found.append(Dependency("Dag Not Paused", f"DAG {instance.dag_id!r} is paused."))
     task = session.scalars(
         select(Task).where(Task.dag_id == instance.dag_id, Task.task_id == instance.task_id)
     ).first()
     if task is not None:
         found.extend(_task_dependencies(session, instance, run, task))
     found.extend(_pool_dependencies(session, instance))
-    return found
+    return sorted(found, key=lambda dependency: dependency.name)
 
 
 def _task_dependencies(session: Session, instance: TaskInstance, run: DagRun, task: Task) -> list[Dependency]:
     found: list[Dependency] = []
-    if instance.state == "up_for_retry" and instance.end_date is not None:
-        ready = instance.end_date + timedelta(seconds=task.retry_delay_seconds)
-        if ready > utcnow():
-            reason = f"The task instance waits to be retried after {ready.isoformat()}."
-            found.append(Dependency("Retry Delay Over", reason))
     if task.depends_on_past:
         previous = _previous_state(session, instance, run)
         if previous is not None and previous[0] not in ("success", "skipped"):
@@ -133,7 +126,7 @@ def _task_dependencies(session: Session, instance: TaskInstance, run: DagRun, ta
                 f"The task depends on its past, and its instance in the previous run {previous[1]!r} "
                 f"is in state {previous[0]!r}, not success or skipped."
             )
-            found.append(Dependency("Previous Run Succeeded", reason))
+            found.append(Dependency("Previous Dagrun State", reason))
     if task.upstream_task_ids:
         rows = session.execute(
             select(TaskInstance.state, func.count())

@@ -1,4 +1,4 @@
-"""Task logs as workers write them, read in bounded chunks with a signed continuation token.
+"""Task logs as workers write them, read from an offset on, with a signed continuation token.
 
 Layout: ``<LOGS_FOLDER>/dag_id=D/run_id=R/task_id=T/[map_index=M/]attempt=N.log``. A token records the
 log it belongs to and the byte offset to read on from; it is signed, so a client can neither forge an
@@ -16,9 +16,6 @@ from itsdangerous import BadData, URLSafeSerializer
 from orchestrator_api.config import get_settings
 from orchestrator_api.instance import secret_key
 from orchestrator_api.problems import BadRequest
-
-CHUNK_BYTES = 64 * 1024
-"""The most a JSON answer without ``full_content`` carries."""
 
 _SALT = "task-log-continuation"
 
@@ -73,29 +70,23 @@ def token_offset(token: str, key: LogKey) -> int:
     return offset
 
 
-def _cut(data: bytes) -> bytes:
-    """A chunk that ends at a line break, or at least not inside a UTF-8 character."""
-    newline = data.rfind(b"\n")
-    if newline >= 0:
-        return data[: newline + 1]
-    end = len(data)
-    # Step back over continuation bytes (10xxxxxx) to the lead byte of the last character, and leave
-    # that character for the next chunk.
-    while end > 0 and data[end - 1] & 0xC0 == 0x80:
-        end -= 1
-    if end > 0 and data[end - 1] & 0x80:
-        end -= 1
-    return data[:end] or data
+def _complete(data: bytes) -> int:
+    """How many leading bytes of ``data`` hold whole UTF-8 characters (a worker may be mid-character)."""
+    for back in range(1, min(4, len(data)) + 1):
+        byte = data[-back]
+        if byte & 0xC0 != 0x80:  # the lead byte of the last character
+            needed = 1 if byte < 0x80 else 2 if byte >> 5 == 0b110 else 3 if byte >> 4 == 0b1110 else 4
+            return len(data) - back if back < needed else len(data)
+    return len(data)
 
 
-def read_chunk(path: Path, offset: int, limit: int | None) -> LogChunk:
-    """Up to ``limit`` bytes (everything when None) from ``offset``, decoded as UTF-8."""
+def read_from(path: Path, offset: int) -> LogChunk:
+    """Everything written from ``offset`` on, decoded as UTF-8 (the log may still be growing).
+
+    A character the worker has only half written is left for the next read.
+    """
     with path.open("rb") as handle:
         handle.seek(offset)
-        if limit is None:
-            data = handle.read()
-        else:
-            data = handle.read(limit + 1)
-            if len(data) > limit:
-                data = _cut(data[:limit])
-    return LogChunk(content=data.decode("utf-8", errors="replace"), next_offset=offset + len(data))
+        data = handle.read()
+    end = _complete(data)
+    return LogChunk(content=data[:end].decode("utf-8", errors="replace"), next_offset=offset + end)

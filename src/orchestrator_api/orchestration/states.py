@@ -34,11 +34,12 @@ def state_filter(column: Any, states: list[str | None]) -> ColumnElement[bool]:
 
 
 def finish(instance: TaskInstance, state: str, now: datetime) -> None:
-    """Put ``instance`` in a final state as a worker would: it ends now, starting now if it never began."""
+    """Put ``instance`` in a final state by hand, as Airflow does: dates it already has are kept, missing
+    ones become ``now``, and the duration is measured between them."""
     instance.state = state
     instance.start_date = instance.start_date or now
-    instance.end_date = now
-    instance.duration = max((now - instance.start_date).total_seconds(), 0.0)
+    instance.end_date = instance.end_date or now
+    instance.duration = max((instance.end_date - instance.start_date).total_seconds(), 0.0)
 
 
 def set_run_state(session: Session, run: DagRun, state: str) -> None:

@@ -10,9 +10,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from orchestrator_api.schemas.common import DateRangeFilters, UTCDateTime, dump_many
+from orchestrator_api.timeutil import as_utc
 
 NEW_STATES = ("success", "failed", "skipped")
 
@@ -75,7 +76,7 @@ class ListTaskInstanceFormSchema(DateRangeFilters):
 
 
 class UpdateTaskInstanceSchema(Schema):
-    dry_run = fields.Boolean(load_default=False)
+    dry_run = fields.Boolean(load_default=True)
     new_state = fields.String(required=True)
 
 
@@ -100,12 +101,28 @@ class ClearTaskInstancesSchema(Schema):
     only_running = fields.Boolean(load_default=False)
     include_subdags = fields.Boolean(load_default=False)
     include_parentdag = fields.Boolean(load_default=False)
-    reset_dag_runs = fields.Boolean(load_default=True)
+    reset_dag_runs = fields.Boolean(load_default=False)
     dag_run_id = fields.String(allow_none=True, load_default=None)
     include_upstream = fields.Boolean(load_default=False)
     include_downstream = fields.Boolean(load_default=False)
     include_future = fields.Boolean(load_default=False)
     include_past = fields.Boolean(load_default=False)
+
+    @validates_schema
+    def _consistent(self, data: dict[str, Any], **_: Any) -> None:
+        """Refuse selections that contradict themselves (``only_failed`` is true unless said otherwise)."""
+        if data["only_failed"] and data["only_running"]:
+            raise ValidationError("only_failed and only_running cannot both be true")
+        start, end = data["start_date"], data["end_date"]
+        if start is not None and end is not None and as_utc(start) > as_utc(end):
+            raise ValidationError("start_date must not be after end_date")
+        if data["dag_run_id"] and (start is not None or end is not None):
+            raise ValidationError("Give either dag_run_id or start_date/end_date, not both")
+
+
+class SetTaskInstanceNoteSchema(Schema):
+    note = fields.String(required=True, allow_none=True, validate=validate.Length(max=1000))
+    map_index = fields.Integer(load_default=None)  # accepted for compatibility; the path names the index
 
 
 task_instance_schema = TaskInstanceSchema()
@@ -114,6 +131,7 @@ list_task_instance_form_schema = ListTaskInstanceFormSchema()
 update_task_instance_schema = UpdateTaskInstanceSchema()
 set_task_instances_state_schema = SetTaskInstancesStateSchema()
 clear_task_instances_schema = ClearTaskInstancesSchema()
+set_task_instance_note_schema = SetTaskInstanceNoteSchema()
 
 
 def references(instances: Sequence[tuple[Any, datetime]]) -> list[dict[str, Any]]:
