@@ -33,14 +33,14 @@ class Page(Generic[T]):
     total: int
 
 
-def effective_limit(limit: int | None) -> int:
-    """The page size: the fallback when absent, never above the configured maximum."""
+def effective_limit(limit: int | None, *, capped: bool = True) -> int:
+    """The page size: the fallback when absent, never above the configured maximum unless not ``capped``."""
     settings = get_settings()
     if limit is None or limit == 0:  # Airflow reads 0 as "the fallback page size"
         return settings.fallback_page_limit
     if limit < 0:
         raise BadRequest(detail=f"limit must not be negative, got {limit}")
-    return min(limit, settings.maximum_page_limit)
+    return min(limit, settings.maximum_page_limit) if capped else limit
 
 
 def parse_order_by(
@@ -73,13 +73,15 @@ def paginate(
     default: str,
     tiebreak: Sequence[SortColumn],
     scalars: bool = True,
+    capped: bool = True,
 ) -> Page[Any]:
     """Run one page of ``stmt`` and count the whole filtered set.
 
     ``tiebreak`` (usually the primary key) is appended to the sort, so rows with equal sort values keep one
-    order and consecutive pages never overlap or skip.
+    order and consecutive pages never overlap or skip. ``capped=False`` takes ``limit`` as given, for the
+    few operations where Airflow does not apply its maximum page size.
     """
-    size = effective_limit(limit)
+    size = effective_limit(limit, capped=capped)
     start = offset or 0
     if start < 0:
         raise BadRequest(detail=f"offset must not be negative, got {start}")

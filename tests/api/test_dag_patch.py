@@ -151,6 +151,19 @@ def test_patch_dags_tilde_matches_all_and_tags_narrow(client, admin, three_dags)
     assert ids(everything) == ["alpha_etl", "beta_report", "gamma_etl"]
 
 
+def test_patch_dags_changes_one_page_and_counts_every_match(client, admin, three_dags):
+    response = client.patch(
+        "/api/v1/dags?dag_id_pattern=~&limit=1&offset=1", json={"is_paused": True}, auth=admin
+    )
+    assert ids(response) == ["beta_report"]
+    assert response.json()["total_entries"] == 3
+    assert client.get("/api/v1/dags/gamma_etl", auth=admin).json()["is_paused"] is False, "beyond the page"
+    past_the_end = client.patch(
+        "/api/v1/dags?dag_id_pattern=etl&offset=5", json={"is_paused": True}, auth=admin
+    )
+    assert past_the_end.json() == {"dags": [], "total_entries": 2}
+
+
 def test_patch_dags_rejects_other_fields(client, admin, three_dags):
     assert_problem(
         client.patch("/api/v1/dags?dag_id_pattern=~", json={"dag_id": "x"}, auth=admin), 400, "dag_id"

@@ -122,9 +122,10 @@ def test_list_runs_rejects_bad_parameters(client, admin, three_runs, query, deta
     assert_problem(client.get(f"/api/v1/dags/chain/dagRuns?{query}", auth=admin), 400, detail)
 
 
-def test_list_runs_of_a_missing_dag_is_404(client, admin, dags):
-    assert_problem(client.get("/api/v1/dags/nope/dagRuns", auth=admin), 404, "nope")
-    assert client.get("/api/v1/dags/chain/dagRuns", auth=admin).json() == {"dag_runs": [], "total_entries": 0}
+def test_list_runs_of_a_missing_dag_is_an_empty_page(client, admin, three_runs):
+    # As in Airflow, the DAG's existence is not checked: an unknown id just matches no run.
+    for path in ("/api/v1/dags/nope/dagRuns", "/api/v1/dags/nope/dagRuns?limit=1&offset=3"):
+        assert client.get(path, auth=admin).json() == {"dag_runs": [], "total_entries": 0}
 
 
 def test_list_runs_shows_only_readable_dags(client, admin, make_user, three_runs):
@@ -176,10 +177,23 @@ def test_batch_pages_with_the_total(client, admin, three_runs):
     assert client.post("/api/v1/dags/~/dagRuns/list", json=empty, auth=admin).json()["total_entries"] == 4
 
 
+def test_batch_page_limit_is_not_capped_by_the_maximum_page_size(client, admin, three_runs, settings_env):
+    settings_env(MAXIMUM_PAGE_LIMIT="2", FALLBACK_PAGE_LIMIT="2")
+    response = client.post("/api/v1/dags/~/dagRuns/list", json={"page_limit": 3}, auth=admin)
+    assert len(run_ids(response)) == 3
+    assert response.json()["total_entries"] == 4
+    huge = client.post("/api/v1/dags/~/dagRuns/list", json={"page_limit": 2147483647}, auth=admin)
+    assert len(run_ids(huge)) == 4
+    assert len(run_ids(client.post("/api/v1/dags/~/dagRuns/list", json={}, auth=admin))) == 2
+    assert len(run_ids(client.get("/api/v1/dags/~/dagRuns?limit=3", auth=admin))) == 2, "query limits are"
+
+
 @pytest.mark.parametrize(
     ("body", "detail"),
     [
         ({"order_by": "password"}, "password"),
+        ({"page_limit": -1}, "minimum"),
+        ({"page_offset": -1}, "minimum"),
         ({"page_limit": 0}, "minimum"),
         ({"dag_ids": "chain"}, "array"),
         ({"surprise": 1}, "surprise"),

@@ -121,6 +121,9 @@ def test_trigger_is_audited_with_the_logical_date(client, admin, dags):
         ({"dag_run_id": "has space"}, "does not match"),
         ({"dag_run_id": "~"}, "does not match"),
         ({"dag_run_id": "x" * 251}, "too long"),
+        ({"dag_run_id": "scheduled__2026-01-01T00:00:00+00:00"}, "scheduled__"),
+        ({"dag_run_id": "backfill__x"}, "does not match"),
+        ({"dag_run_id": "dataset_triggered__x"}, "does not match"),
         ({"conf": "not an object"}, "object"),
         ({"logical_date": "yesterday"}, "date-time"),
         ({"colour": "red"}, "colour"),
@@ -129,6 +132,13 @@ def test_trigger_is_audited_with_the_logical_date(client, admin, dags):
 def test_trigger_rejects_bad_bodies(client, admin, dags, body, detail):
     assert_problem(client.post("/api/v1/dags/chain/dagRuns", json=body, auth=admin), 400, detail)
     assert client.get("/api/v1/dags/chain/dagRuns", auth=admin).json()["total_entries"] == 0
+
+
+@pytest.mark.parametrize("run_id", ["manual__2026-01-01", "scheduled_x", "my_scheduled__run", "Backfill__x"])
+def test_trigger_accepts_ids_outside_the_reserved_prefixes(client, admin, dags, run_id):
+    response = client.post("/api/v1/dags/chain/dagRuns", json={"dag_run_id": run_id}, auth=admin)
+    assert response.status_code == 200, response.text
+    assert response.json()["run_type"] == "manual"
 
 
 def test_trigger_refuses_a_duplicate_id_or_logical_date(client, admin, dags):

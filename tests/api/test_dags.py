@@ -149,9 +149,24 @@ def test_get_dag_and_details(client, admin, example_dags):
     assert all(set(param) == {"value", "description", "schema"} for param in details["params"].values())
     assert details["params"], "the example ETL DAG declares params"
     consumer = client.get("/api/v1/dags/sales_report/details", auth=admin).json()
-    assert consumer["schedule_interval"] is None
+    assert consumer["schedule_interval"] == {"__type": "CronExpression", "value": "Dataset"}
     assert consumer["timetable_description"] == "Triggered by datasets"
     assert consumer["dataset_expression"]["all"]
+
+
+@pytest.mark.parametrize(
+    ("schedule", "expected"),
+    [
+        ('"@once"', {"__type": "CronExpression", "value": "@once"}),
+        ('"@daily"', {"__type": "CronExpression", "value": "@daily"}),
+        ("null", None),
+    ],
+)
+def test_schedule_interval_shows_the_schedule_as_written(client, admin, dag_folder, schedule, expected):
+    base = DAG.format(dag_id="timed", paused="false", tags="[]", owner="ann")
+    dag_folder({"timed.yaml": base.replace('"0 3 * * *"', schedule)})
+    assert client.get("/api/v1/dags/timed", auth=admin).json()["schedule_interval"] == expected
+    assert client.get("/api/v1/dags/timed/details", auth=admin).json()["schedule_interval"] == expected
 
 
 def test_get_missing_dag_is_404(client, admin):

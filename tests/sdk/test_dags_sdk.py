@@ -33,12 +33,19 @@ def test_list_get_and_patch_dags(sdk, example_dags):
     paused = api.patch_dags("~", DAG(is_paused=True), update_mask=["is_paused"])
     assert {d.dag_id for d in paused.dags} == set(example_dags)
     assert all(d.is_paused for d in paused.dags)
+    one_page = api.patch_dags("~", DAG(is_paused=False), update_mask=["is_paused"], limit=1)
+    assert (len(one_page.dags), one_page.total_entries) == (1, len(example_dags))
 
 
 def test_details_tasks_and_source(sdk, example_dags):
     api = DAGApi(sdk)
     details = api.get_dag_details("partner_feeds_hourly")
     assert details.timezone == "UTC"
+    # The SDK parses DAGDetail, but its composed model cannot hand out schedule_interval (any non-null
+    # value), so the value is read from the DAG model.
+    assert api.get_dag_details("sales_report").dag_id == "sales_report"
+    on_datasets = api.get_dag("sales_report").schedule_interval
+    assert (on_datasets.type, on_datasets.value) == ("CronExpression", "Dataset")
     tasks = api.get_tasks("partner_feeds_hourly").tasks
     assert any(task.is_mapped for task in tasks)
     assert all(task.retry_delay.type == "TimeDelta" for task in tasks)

@@ -41,6 +41,8 @@ def test_trigger_list_and_read_runs(sdk, example_dags):
     assert {run.dag_run_id for run in everything.dag_runs} == {"sdk_run", "manual__2026-02-02T00:00:00+00:00"}
     batch = api.get_dag_runs_batch(ListDagRunsForm(dag_ids=["partner_feeds_hourly"], page_limit=10))
     assert batch.total_entries == 2
+    uncapped = api.get_dag_runs_batch(ListDagRunsForm(page_limit=1_000_000))
+    assert len(uncapped.dag_runs) == 2
 
     fetched = api.get_dag_run("partner_feeds_hourly", "sdk_run")
     assert fetched.note == "from the SDK"
@@ -55,6 +57,8 @@ def test_mark_clear_annotate_and_delete_a_run(sdk, example_dags):
     failed = api.update_dag_run_state("etl_daily", "r", UpdateDagRunState(state="failed"))
     assert failed.state.value == "failed"
     assert failed.end_date is not None
+    succeeded = api.update_dag_run_state("etl_daily", "r", UpdateDagRunState(state="success"))
+    assert succeeded.end_date == failed.end_date, "a finished run keeps its end"
 
     preview = api.clear_dag_run("etl_daily", "r", ClearDagRun(dry_run=True))
     assert len(preview["task_instances"]) == 4
@@ -79,5 +83,12 @@ def test_errors_carry_the_problem_body(sdk, example_dags):
     assert problem["type"].endswith("#section/Errors/AlreadyExists")
     assert "dup" in problem["detail"]
     with pytest.raises(NotFoundException) as missing:
-        api.get_dag_runs("no_such_dag")
+        api.get_dag_run("no_such_dag", "dup")
     assert "no_such_dag" in json.loads(missing.value.body)["detail"]
+    assert api.get_dag_runs("no_such_dag").total_entries == 0
+    with pytest.raises(ApiException) as reserved:
+        api.post_dag_run("etl_daily", DAGRun(dag_run_id="scheduled__2026-01-01T00:00:00+00:00"))
+    assert reserved.value.status == 400
+    with pytest.raises(ApiException) as long_note:
+        api.set_dag_run_note("etl_daily", "dup", SetDagRunNote(note="n" * 1001))
+    assert long_note.value.status == 400

@@ -34,8 +34,8 @@ def at(day: int, hour: int = 0, minute: int = 0, month: int = 3) -> datetime:
     [
         (DAILY_3AM, {"__type": "CronExpression", "value": "0 3 * * *"}),
         (PresetSchedule("@daily"), {"__type": "CronExpression", "value": "@daily"}),
-        (PresetSchedule("@once"), None),
-        (DatasetSchedule(("s3://a",)), None),
+        (PresetSchedule("@once"), {"__type": "CronExpression", "value": "@once"}),
+        (DatasetSchedule(("s3://a",)), {"__type": "CronExpression", "value": "Dataset"}),
         (None, None),
         ({"preset": "@hourly"}, {"__type": "CronExpression", "value": "@hourly"}),
     ],

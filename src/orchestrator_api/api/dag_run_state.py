@@ -8,7 +8,6 @@ from orchestrator_api import audit, db
 from orchestrator_api.orchestration.clearing import (
     ClearSelection,
     clear_instances,
-    queue_again,
     select_for_clear,
 )
 from orchestrator_api.orchestration.lookup import run_or_404
@@ -16,7 +15,6 @@ from orchestrator_api.orchestration.states import set_run_state
 from orchestrator_api.schemas.common import dump
 from orchestrator_api.schemas.dag_run import dag_run_schema
 from orchestrator_api.schemas.task_instance import references
-from orchestrator_api.timeutil import utcnow
 
 
 def update_dag_run_state(dag_id: str, dag_run_id: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -33,8 +31,8 @@ def clear_dag_run(dag_id: str, dag_run_id: str, body: dict[str, Any]) -> dict[st
     audit.annotate(execution_date=run.logical_date)
     if body.get("dry_run", True):
         return {"task_instances": references(instances)}
-    clear_instances(session, [ti for ti, _ in instances], queue_runs=False)
-    queue_again(session, {(run.dag_id, run.run_id)}, utcnow())
+    # A finished run is queued again if it had task instances to clear; one under way keeps going.
+    clear_instances(session, [ti for ti, _ in instances], queue_runs=True)
     return dump(dag_run_schema, run)
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import delete, exists, select
 from orchestrator_api import db
 from orchestrator_api.models.dag import Dag, DagTag
 from orchestrator_api.models.run import TaskInstance
-from orchestrator_api.pagination import AnySelect, SortColumn, effective_limit, paginate
+from orchestrator_api.pagination import AnySelect, SortColumn, paginate
 from orchestrator_api.patching import apply_patch, patch_values
 from orchestrator_api.problems import AlreadyExists
 from orchestrator_api.queries import contains, dag_or_404, select_dags, with_tag_names
@@ -89,12 +89,22 @@ def patch_dags(
     values = patch_values(body, update_mask, schema=dag_schema)
     stmt = select_dags().where(dag_filter(current_principal(), Dag.dag_id, CAN_EDIT))
     stmt = _filtered_dags(stmt, tags=tags, only_active=only_active, dag_id_pattern=dag_id_pattern)
-    page = stmt.order_by(Dag.dag_id).limit(effective_limit(limit)).offset(offset)
-    dags = with_tag_names(db.session().execute(page).all())
+    # One page is changed, by dag_id; total_entries counts every DAG the filters match, as in Airflow.
+    page = paginate(
+        stmt,
+        limit=limit,
+        offset=offset,
+        order_by=None,
+        sortable=DAG_SORTABLE,
+        default="dag_id",
+        tiebreak=[Dag.dag_id],
+        scalars=False,
+    )
+    dags = with_tag_names(page.rows)
     for dag in dags:
         for attribute, value in values.items():
             setattr(dag, attribute, value)
-    return {"dags": dump_many(dag_schema, dags), "total_entries": len(dags)}
+    return {"dags": dump_many(dag_schema, dags), "total_entries": page.total}
 
 
 def get_dag(dag_id: str, fields: list[str] | None = None) -> dict[str, Any]:

@@ -98,14 +98,26 @@ def cron_expression(schedule: ScheduleLike) -> str | None:
     return None
 
 
+DATASET_SCHEDULE_SUMMARY = "Dataset"
+"""What Airflow stores as the ``schedule_interval`` of a DAG scheduled on datasets."""
+
+
 def schedule_interval(schedule: ScheduleLike) -> dict[str, Any] | None:
-    """Airflow's ``schedule_interval`` wire shape: a ``CronExpression`` with the text as written, or None."""
+    """Airflow's ``schedule_interval`` wire shape: a ``CronExpression``, or None for manual-only DAGs.
+
+    Its value is the cron expression or preset as written (``@once`` included); a DAG scheduled on
+    datasets shows ``Dataset``, as Airflow does.
+    """
     resolved = schedule_from_json(schedule)
     if isinstance(resolved, CronSchedule):
-        return {"__type": "CronExpression", "value": resolved.expression}
-    if isinstance(resolved, PresetSchedule) and resolved.name != ONCE:
-        return {"__type": "CronExpression", "value": resolved.name}
-    return None
+        value = resolved.expression
+    elif isinstance(resolved, PresetSchedule):
+        value = resolved.name
+    elif isinstance(resolved, DatasetSchedule):
+        value = DATASET_SCHEDULE_SUMMARY
+    else:
+        return None
+    return {"__type": "CronExpression", "value": value}
 
 
 def timetable_description(schedule: ScheduleLike) -> str:

@@ -2,7 +2,8 @@
 
 Clearing follows Airflow: a finished try is archived into the instance's history, the instance loses its
 state (a running one becomes ``restarting`` so its worker stops it) and may be retried the task's
-``retries`` times again; the runs involved are queued again and count one more clear.
+``retries`` times again; the runs involved that had finished are queued again and count one more clear,
+while runs still queued or running carry on as they are.
 """
 
 from __future__ import annotations
@@ -18,7 +19,12 @@ from sqlalchemy.orm import Session
 from orchestrator_api.models.dag import Task
 from orchestrator_api.models.run import DagRun, TaskInstance, TaskInstanceHistory
 from orchestrator_api.orchestration.reads import SHARED_COLUMNS
-from orchestrator_api.orchestration.states import FAILED_STATES, FINISHED_STATES
+from orchestrator_api.orchestration.states import (
+    FAILED_STATES,
+    FINISHED_STATES,
+    RUN_FINISHED_STATES,
+    move_run,
+)
 from orchestrator_api.orchestration.task_graph import load_graph
 from orchestrator_api.timeutil import utcnow
 
@@ -135,16 +141,20 @@ def _task_retries(session: Session, instances: Iterable[TaskInstance]) -> dict[t
 
 
 def queue_again(session: Session, run_keys: set[tuple[str, str]], now: datetime) -> None:
-    """Queue cleared runs again: they start over and count one more clear."""
+    """Queue the finished runs among the cleared ones again: they start over and count one more clear.
+
+    A queued or running run keeps its state and dates, as in Airflow; the scheduler picks up its cleared
+    task instances anyway.
+    """
     if not run_keys:
         return
     runs = session.scalars(
-        select(DagRun).where(tuple_(DagRun.dag_id, DagRun.run_id).in_(sorted(run_keys)))
+        select(DagRun).where(
+            tuple_(DagRun.dag_id, DagRun.run_id).in_(sorted(run_keys)),
+            DagRun.state.in_(RUN_FINISHED_STATES),
+        )
     ).all()
     for run in runs:
-        run.state = "queued"
-        run.queued_at = now
-        run.start_date = None
-        run.end_date = None
+        move_run(run, "queued", now)
         run.last_scheduling_decision = None
         run.clear_number += 1
