@@ -9,7 +9,7 @@ from sqlalchemy import delete, exists, select
 from orchestrator_api import db
 from orchestrator_api.models.dag import Dag, DagTag
 from orchestrator_api.models.run import TaskInstance
-from orchestrator_api.pagination import AnySelect, SortColumn, paginate
+from orchestrator_api.pagination import AnySelect, Page, SortColumn, paginate
 from orchestrator_api.patching import apply_patch, patch_values
 from orchestrator_api.problems import AlreadyExists
 from orchestrator_api.queries import contains, dag_or_404, select_dags, with_tag_names
@@ -49,6 +49,19 @@ def _filtered_dags(
     return stmt
 
 
+def _page_of_dags(stmt: AnySelect, limit: int | None, offset: int, order_by: str | None) -> Page[Any]:
+    return paginate(
+        stmt,
+        limit=limit,
+        offset=offset,
+        order_by=order_by,
+        sortable=DAG_SORTABLE,
+        default="dag_id",
+        tiebreak=[Dag.dag_id],
+        scalars=False,
+    )
+
+
 def get_dags(
     limit: int | None = None,
     offset: int = 0,
@@ -64,16 +77,7 @@ def get_dags(
     stmt = _filtered_dags(
         stmt, tags=tags, only_active=only_active, paused=paused, dag_id_pattern=dag_id_pattern
     )
-    page = paginate(
-        stmt,
-        limit=limit,
-        offset=offset,
-        order_by=order_by,
-        sortable=DAG_SORTABLE,
-        default="dag_id",
-        tiebreak=[Dag.dag_id],
-        scalars=False,
-    )
+    page = _page_of_dags(stmt, limit, offset, order_by)
     return {"dags": dump_many(schema, with_tag_names(page.rows)), "total_entries": page.total}
 
 
@@ -90,16 +94,7 @@ def patch_dags(
     stmt = select_dags().where(dag_filter(current_principal(), Dag.dag_id, CAN_EDIT))
     stmt = _filtered_dags(stmt, tags=tags, only_active=only_active, dag_id_pattern=dag_id_pattern)
     # One page is changed, by dag_id; total_entries counts every DAG the filters match, as in Airflow.
-    page = paginate(
-        stmt,
-        limit=limit,
-        offset=offset,
-        order_by=None,
-        sortable=DAG_SORTABLE,
-        default="dag_id",
-        tiebreak=[Dag.dag_id],
-        scalars=False,
-    )
+    page = _page_of_dags(stmt, limit, offset, None)
     dags = with_tag_names(page.rows)
     for dag in dags:
         for attribute, value in values.items():
