@@ -1,5 +1,5 @@
-"""Rewrite every stored secret with the current keys: after adding a key, removing one, or turning
-encryption on or off (``orchestrator-api secrets rotate``)."""
+"""Rewrite every stored secret with the current keys (``orchestrator-api secrets rotate``): after turning
+encryption on, or after putting a new key first, so the old one can then be dropped."""
 
 from __future__ import annotations
 
