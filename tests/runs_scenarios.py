@@ -149,3 +149,9 @@ def flow_runs() -> None:
 
 def flow_states(run_id: str) -> dict[str, str | None]:
     return {task: factories_runs.instance("flow", run_id, task).state for task in FLOW_TASKS}
+
+
+def run_ids(response: Any) -> list[str]:
+    """The run ids of a DAG run list answer, in order."""
+    assert response.status_code == 200, response.text
+    return [run["dag_run_id"] for run in response.json()["dag_runs"]]

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from tests import runs_scenarios
 from tests.api.dag_fixtures import DAG
 
 
@@ -18,3 +19,14 @@ def three_dags(dag_folder: Any) -> list[str]:
             "c.yaml": DAG.format(dag_id="gamma_etl", paused="false", tags="[etl]", owner="cid"),
         }
     )
+
+
+@pytest.fixture
+def run_dags(dag_folder: Any) -> list[str]:
+    """The two small DAGs of the DAG run tests: ``chain`` (three tasks in a row) and ``other``."""
+    return dag_folder({"chain.yaml": runs_scenarios.CHAIN_DAG, "other.yaml": runs_scenarios.OTHER_DAG})
+
+
+@pytest.fixture
+def three_runs(client: Any, admin: Any, run_dags: list[str]) -> None:
+    runs_scenarios.chain_and_other_runs(client, admin)

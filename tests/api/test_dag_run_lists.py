@@ -3,28 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 
-from tests import factories, factories_runs, runs_scenarios
+from tests import factories, factories_runs
 from tests.problems import assert_problem
-from tests.runs_scenarios import RUN_DAYS
-
-
-@pytest.fixture
-def dags(dag_folder: Any) -> list[str]:
-    return dag_folder({"chain.yaml": runs_scenarios.CHAIN_DAG, "other.yaml": runs_scenarios.OTHER_DAG})
-
-
-@pytest.fixture
-def three_runs(client: Any, admin: Any, dags: list[str]) -> None:
-    runs_scenarios.chain_and_other_runs(client, admin)
-
-
-def run_ids(response: Any) -> list[str]:
-    assert response.status_code == 200, response.text
-    return [run["dag_run_id"] for run in response.json()["dag_runs"]]
+from tests.runs_scenarios import RUN_DAYS, run_ids
 
 
 def test_list_runs_of_one_dag_and_of_all(client, admin, three_runs):

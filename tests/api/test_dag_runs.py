@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -13,27 +12,12 @@ from sqlalchemy import select
 from orchestrator_api import db
 from orchestrator_api.dags import sync_dags
 from orchestrator_api.models import EventLog, XCom
-from tests import factories, factories_runs, runs_scenarios
+from tests import factories, factories_runs
 from tests.problems import assert_problem
-from tests.runs_scenarios import RUN_DAYS
+from tests.runs_scenarios import RUN_DAYS, run_ids
 
 
-@pytest.fixture
-def dags(dag_folder: Any) -> list[str]:
-    return dag_folder({"chain.yaml": runs_scenarios.CHAIN_DAG, "other.yaml": runs_scenarios.OTHER_DAG})
-
-
-@pytest.fixture
-def three_runs(client: Any, admin: Any, dags: list[str]) -> None:
-    runs_scenarios.chain_and_other_runs(client, admin)
-
-
-def run_ids(response: Any) -> list[str]:
-    assert response.status_code == 200, response.text
-    return [run["dag_run_id"] for run in response.json()["dag_runs"]]
-
-
-def test_trigger_creates_a_queued_run_with_its_task_instances(client, admin, dags):
+def test_trigger_creates_a_queued_run_with_its_task_instances(client, admin, run_dags):
     body = {
         "dag_run_id": "nightly_fix",
         "logical_date": "2026-03-01T05:00:00+02:00",
@@ -69,7 +53,7 @@ def test_trigger_a_mapped_dag_creates_one_instance_per_map_index(client, admin, 
     assert [ti["map_index"] for ti in mapped["task_instances"]] == [0, 1, 2]
 
 
-def test_trigger_without_body_fields_generates_id_and_date(client, admin, dags):
+def test_trigger_without_body_fields_generates_id_and_date(client, admin, run_dags):
     before = datetime.now(UTC)
     response = client.post("/api/v1/dags/other/dagRuns", json={}, auth=admin)
     assert response.status_code == 200
@@ -81,7 +65,7 @@ def test_trigger_without_body_fields_generates_id_and_date(client, admin, dags):
     assert run["data_interval_start"] == run["data_interval_end"] == run["logical_date"]
 
 
-def test_trigger_accepts_the_deprecated_execution_date_and_explicit_interval(client, admin, dags):
+def test_trigger_accepts_the_deprecated_execution_date_and_explicit_interval(client, admin, run_dags):
     body = {
         "execution_date": "2026-04-01T00:00:00Z",
         "data_interval_start": "2026-03-01T00:00:00Z",
@@ -94,7 +78,7 @@ def test_trigger_accepts_the_deprecated_execution_date_and_explicit_interval(cli
     assert client.post("/api/v1/dags/chain/dagRuns", json=same, auth=admin).status_code == 200
 
 
-def test_trigger_ignores_read_only_fields_sent_back(client, admin, dags):
+def test_trigger_ignores_read_only_fields_sent_back(client, admin, run_dags):
     sent = client.post("/api/v1/dags/other/dagRuns", json={"dag_run_id": "a"}, auth=admin).json()
     echo = {**sent, "dag_run_id": "b", "logical_date": "2026-06-01T00:00:00Z", "execution_date": None}
     echo["state"] = "success"
@@ -103,7 +87,7 @@ def test_trigger_ignores_read_only_fields_sent_back(client, admin, dags):
     assert response.json()["state"] == "queued"
 
 
-def test_trigger_is_audited_with_the_logical_date(client, admin, dags):
+def test_trigger_is_audited_with_the_logical_date(client, admin, run_dags):
     body = {"dag_run_id": "audited", "logical_date": "2026-03-01T00:00:00Z"}
     client.post("/api/v1/dags/chain/dagRuns", json=body, auth=admin)
     with db.session_factory()() as session:
@@ -129,19 +113,19 @@ def test_trigger_is_audited_with_the_logical_date(client, admin, dags):
         ({"colour": "red"}, "colour"),
     ],
 )
-def test_trigger_rejects_bad_bodies(client, admin, dags, body, detail):
+def test_trigger_rejects_bad_bodies(client, admin, run_dags, body, detail):
     assert_problem(client.post("/api/v1/dags/chain/dagRuns", json=body, auth=admin), 400, detail)
     assert client.get("/api/v1/dags/chain/dagRuns", auth=admin).json()["total_entries"] == 0
 
 
 @pytest.mark.parametrize("run_id", ["manual__2026-01-01", "scheduled_x", "my_scheduled__run", "Backfill__x"])
-def test_trigger_accepts_ids_outside_the_reserved_prefixes(client, admin, dags, run_id):
+def test_trigger_accepts_ids_outside_the_reserved_prefixes(client, admin, run_dags, run_id):
     response = client.post("/api/v1/dags/chain/dagRuns", json={"dag_run_id": run_id}, auth=admin)
     assert response.status_code == 200, response.text
     assert response.json()["run_type"] == "manual"
 
 
-def test_trigger_refuses_a_duplicate_id_or_logical_date(client, admin, dags):
+def test_trigger_refuses_a_duplicate_id_or_logical_date(client, admin, run_dags):
     body = {"dag_run_id": "once", "logical_date": "2026-01-01T00:00:00Z"}
     assert client.post("/api/v1/dags/chain/dagRuns", json=body, auth=admin).status_code == 200
     assert_problem(client.post("/api/v1/dags/chain/dagRuns", json=body, auth=admin), 409, "once")
@@ -149,7 +133,7 @@ def test_trigger_refuses_a_duplicate_id_or_logical_date(client, admin, dags):
     assert_problem(client.post("/api/v1/dags/chain/dagRuns", json=other_id, auth=admin), 409, "logical date")
 
 
-def test_trigger_unknown_or_broken_dag(client, admin, dags, tmp_path):
+def test_trigger_unknown_or_broken_dag(client, admin, run_dags, tmp_path):
     assert_problem(client.post("/api/v1/dags/nope/dagRuns", json={}, auth=admin), 404, "nope")
     (Path(tmp_path) / "dags" / "other.yaml").write_text("dag_id: other\ntasks: [")
     with db.transaction() as session:
@@ -157,7 +141,7 @@ def test_trigger_unknown_or_broken_dag(client, admin, dags, tmp_path):
     assert_problem(client.post("/api/v1/dags/other/dagRuns", json={}, auth=admin), 400, "import errors")
 
 
-def test_trigger_needs_permission(client, viewer, public_user, dags):
+def test_trigger_needs_permission(client, viewer, public_user, run_dags):
     assert_problem(client.post("/api/v1/dags/chain/dagRuns", json={}, auth=viewer), 403, "can_edit")
     assert_problem(client.post("/api/v1/dags/chain/dagRuns", json={}), 401)
 
@@ -205,7 +189,7 @@ def test_delete_run_errors(client, admin, viewer, three_runs):
     assert client.get("/api/v1/dags/chain/dagRuns/r1", auth=admin).status_code == 200
 
 
-def test_run_conf_round_trips_as_json(client, admin, dags):
+def test_run_conf_round_trips_as_json(client, admin, run_dags):
     conf = {"nested": {"list": [1, "two", None]}, "flag": True}
     body = {"dag_run_id": "c", "conf": conf}
     client.post("/api/v1/dags/other/dagRuns", json=body, auth=admin)
