@@ -155,3 +155,9 @@ def run_ids(response: Any) -> list[str]:
     """The run ids of a DAG run list answer, in order."""
     assert response.status_code == 200, response.text
     return [run["dag_run_id"] for run in response.json()["dag_runs"]]
+
+
+def listed_instances(response: Any) -> list[tuple[str, str]]:
+    """The (run id, task id) pairs of a task instance list answer, sorted."""
+    assert response.status_code == 200, response.text
+    return sorted((ti["dag_run_id"], ti["task_id"]) for ti in response.json()["task_instances"])

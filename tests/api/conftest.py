@@ -30,3 +30,10 @@ def run_dags(dag_folder: Any) -> list[str]:
 @pytest.fixture
 def three_runs(client: Any, admin: Any, run_dags: list[str]) -> None:
     runs_scenarios.chain_and_other_runs(client, admin)
+
+
+@pytest.fixture
+def flow(dag_folder: Any) -> None:
+    """The ``flow`` DAG of the task instance tests, with its runs in mixed states."""
+    dag_folder({"flow.yaml": runs_scenarios.FLOW_DAG})
+    runs_scenarios.flow_runs()

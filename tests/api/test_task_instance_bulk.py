@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
-from tests import factories_runs, runs_scenarios
+from tests import factories_runs
 from tests.problems import assert_problem
 from tests.runs_scenarios import FLOW_TASKS as TASKS
 from tests.runs_scenarios import flow_states as states
+from tests.runs_scenarios import listed_instances as listed
 
 CLEAR = "/api/v1/dags/flow/clearTaskInstances"
 SET_STATE = "/api/v1/dags/flow/updateTaskInstancesState"
-
-
-@pytest.fixture
-def flow(dag_folder: Any) -> None:
-    dag_folder({"flow.yaml": runs_scenarios.FLOW_DAG})
-    runs_scenarios.flow_runs()
-
-
-def listed(response: Any) -> list[tuple[str, str]]:
-    assert response.status_code == 200, response.text
-    return sorted((ti["dag_run_id"], ti["task_id"]) for ti in response.json()["task_instances"])
 
 
 # --------------------------------------------------------------------------- post_clear_task_instances

@@ -4,14 +4,13 @@ set_mapped_task_instance_note."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from orchestrator_api import db
 from orchestrator_api.models import EventLog
-from tests import factories, factories_runs, runs_scenarios
+from tests import factories, factories_runs
 from tests.problems import assert_problem
 from tests.runs_scenarios import FLOW_DAYS as DAYS
 from tests.runs_scenarios import flow_states as states
@@ -19,17 +18,6 @@ from tests.runs_scenarios import flow_states as states
 TI = "/api/v1/dags/flow/dagRuns/{run}/taskInstances/{task}"
 CLEAR = "/api/v1/dags/flow/clearTaskInstances"
 SET_STATE = "/api/v1/dags/flow/updateTaskInstancesState"
-
-
-@pytest.fixture
-def flow(dag_folder: Any) -> None:
-    dag_folder({"flow.yaml": runs_scenarios.FLOW_DAG})
-    runs_scenarios.flow_runs()
-
-
-def listed(response: Any) -> list[tuple[str, str]]:
-    assert response.status_code == 200, response.text
-    return sorted((ti["dag_run_id"], ti["task_id"]) for ti in response.json()["task_instances"])
 
 
 # --------------------------------------------------------------------------- patch_task_instance
