@@ -21,7 +21,7 @@ from orchestrator_api.config import PREFIX, ConfigError, get_settings
 from orchestrator_api.dags import DagFolderError, sync_dags
 from orchestrator_api.migrations import current_revision, upgrade
 from orchestrator_api.models.auth import Role, User
-from orchestrator_api.security.encryption import UndecryptableSecret
+from orchestrator_api.security.encryption import UndecryptableSecret, configured_keys
 from orchestrator_api.security.passwords import generate_password, hash_password
 from orchestrator_api.security.reseal import reseal_secrets
 
@@ -103,7 +103,7 @@ def cmd_dags_sync(args: argparse.Namespace) -> None:
 def cmd_secrets_rotate(_args: argparse.Namespace) -> None:
     with db.transaction() as session:
         count = reseal_secrets(session)
-    keys = [key for key in get_settings().fernet_key.split(",") if key]
+    keys = configured_keys()
     how = (
         f"encrypted with the first of {len(keys)} key(s)"
         if keys

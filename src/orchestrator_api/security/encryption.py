@@ -27,18 +27,24 @@ class UndecryptableSecret(RuntimeError):
         )
 
 
+def configured_keys() -> list[str]:
+    """The Fernet keys of ``ORCHESTRATOR_API_FERNET_KEY``, the encrypting one first."""
+    return _keys(get_settings().fernet_key)
+
+
+def _keys(setting: str) -> list[str]:
+    return [key for key in setting.split(",") if key]
+
+
 @functools.cache
-def _fernet(keys: str) -> MultiFernet | None:
-    parsed = [Fernet(key) for key in keys.split(",") if key]
-    return MultiFernet(parsed) if parsed else None
+def _fernet(setting: str) -> MultiFernet | None:
+    # Cached on the raw setting: every sealed value read or written asks for it.
+    keys = _keys(setting)
+    return MultiFernet([Fernet(key) for key in keys]) if keys else None
 
 
 def _configured() -> MultiFernet | None:
     return _fernet(get_settings().fernet_key)
-
-
-def encryption_enabled() -> bool:
-    return _configured() is not None
 
 
 def seal(value: str) -> str:
