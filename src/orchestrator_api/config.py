@@ -107,8 +107,8 @@ SETTINGS: tuple[Setting, ...] = (
         _positive_int,
         "10",
         "api",
-        "Seconds a client has to send the whole request body; a body that is still incomplete then (e.g. a "
-        "`Content-Length` larger than what arrives) is refused with 400.",
+        "Seconds a client has to send a request's headers, and then its whole body; a request still "
+        "incomplete then (e.g. a `Content-Length` larger than what arrives) is refused with 400.",
     ),
     Setting(
         "SECRET_KEY",

@@ -128,6 +128,7 @@ RAW = {
         b"POST /api/v1/variables HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
         b'Content-Type: application/json\r\nAuthorization: {auth}\r\nContent-Length: 400\r\n\r\n{"key": "k"}'
     ),
+    "headers never finished": b"GET /api/v1/variables HTTP/1.1\r\nHost: t\r\nX-Slow: ",
     "header line without colon": b"GET /api/v1/variables HTTP/1.1\r\nHost: t\r\nJust words\r\n\r\n",
     "non-numeric Content-Length": (
         b"POST /api/v1/variables HTTP/1.1\r\nHost: t\r\nContent-Length: ten\r\n\r\n{}"

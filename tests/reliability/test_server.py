@@ -59,3 +59,14 @@ def test_workers_are_not_recycled_by_default(serve, admin, setting):
     with httpx.Client(auth=admin) as keep_alive:
         assert all(keep_alive.get(f"{served.url}/api/v1/pools").status_code == 200 for _ in range(50))
     assert "Maximum request limit" not in served.log()
+
+
+def test_headers_that_never_finish_get_a_problem(serve):
+    served = serve(workers=1, BODY_READ_TIMEOUT="1")
+    # uvicorn alone would wait for the rest of these headers for as long as the client stays.
+    status, headers, body = split_response(
+        raw_request(served.url, b"GET /api/v1/version HTTP/1.1\r\nHost: x\r\nX-Slow: ", timeout=15)
+    )
+    assert status == 400
+    assert headers["content-type"].startswith("application/problem+json")
+    assert "did not arrive in time" in json.loads(body)["detail"]
