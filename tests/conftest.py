@@ -198,10 +198,20 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def live_server(app: Any) -> Iterator[str]:
-    """The app served by uvicorn on a free port for the whole session (the SDK needs a real socket)."""
+    """The app served by uvicorn on a free port for the whole session (the SDK needs a real socket), with
+    the HTTP protocol `orchestrator-api serve` uses."""
+    from orchestrator_api.protocol import ProblemHttpToolsProtocol
+
     port = _free_port()
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+        uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            access_log=False,
+            http=ProblemHttpToolsProtocol,  # as `serve` runs it
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

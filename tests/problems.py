@@ -14,6 +14,7 @@ FRAGMENTS = {
     409: "AlreadyExists",
     413: "PayloadTooLarge",
     415: "UnsupportedMediaType",
+    429: "TooManyRequests",
     500: "Unknown",
     503: "ServiceUnavailable",
 }

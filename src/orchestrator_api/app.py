@@ -28,6 +28,7 @@ from orchestrator_api.redaction import redact_path
 from orchestrator_api.resolver import OperationResolver
 from orchestrator_api.security.encryption import UndecryptableSecret
 from orchestrator_api.spec import allowed_methods, load_spec, operations
+from orchestrator_api.validation import VALIDATOR_MAP
 
 API_BASE = "/api/v1"
 
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FlaskApp:
         strict_validation=True,
         validate_responses=settings.validate_responses,
         pythonic_params=False,
+        validator_map=VALIDATOR_MAP,
     )
     app.add_error_handler(ProblemException, problems.handle_problem)
     app.add_error_handler(HTTPException, problems.handle_http_exception)

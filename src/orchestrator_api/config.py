@@ -39,6 +39,10 @@ def _positive_int(raw: str) -> int:
     return value
 
 
+def _non_negative_int(raw: str) -> int:
+    return 0 if raw.strip() == "0" else _positive_int(raw)
+
+
 def _fernet_keys(raw: str) -> str:
     keys = [key.strip() for key in raw.split(",") if key.strip()]
     for position, key in enumerate(keys, start=1):
@@ -99,6 +103,14 @@ SETTINGS: tuple[Setting, ...] = (
         "Larger request bodies are refused with 413.",
     ),
     Setting(
+        "BODY_READ_TIMEOUT",
+        _positive_int,
+        "10",
+        "api",
+        "Seconds a client has to send a request's headers, and then its whole body; a request still "
+        "incomplete then (e.g. a `Content-Length` larger than what arrives) is refused with 400.",
+    ),
+    Setting(
         "SECRET_KEY",
         str,
         "",
@@ -156,6 +168,27 @@ SETTINGS: tuple[Setting, ...] = (
         "auth",
         "Longest lifetime a personal access token may ask for.",
     ),
+    Setting(
+        "LOGIN_FAILURE_WINDOW",
+        _positive_int,
+        "300",
+        "auth",
+        "Seconds over which failed logins are counted for throttling.",
+    ),
+    Setting(
+        "LOGIN_FAILURES_PER_USER",
+        _positive_int,
+        "10",
+        "auth",
+        "Failed logins a username may have in the window before password checks for it answer 429.",
+    ),
+    Setting(
+        "LOGIN_FAILURES_PER_CLIENT",
+        _positive_int,
+        "50",
+        "auth",
+        "Failed logins a client address may have in the window before its password checks answer 429.",
+    ),
     Setting("SESSION_TOKEN_HOURS", _positive_int, "24", "auth", "Lifetime of a session token."),
     Setting("BIND", str, "127.0.0.1:8080", "server", "Address `serve` listens on."),
     Setting(
@@ -167,6 +200,14 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "WORKER_TIMEOUT", _positive_int, "60", "server", "Seconds before gunicorn restarts a silent worker."
+    ),
+    Setting(
+        "MAX_REQUESTS",
+        _non_negative_int,
+        "0",
+        "server",
+        "Requests after which a worker is replaced (with up to 50% jitter); 0: never. A replaced worker "
+        "finishes its keep-alive clients' requests before it exits.",
     ),
     Setting("LOG_LEVEL", str, "INFO", "logging", "Python log level of the server."),
 )
@@ -182,6 +223,7 @@ class Settings:
     maximum_page_limit: int
     fallback_page_limit: int
     max_request_body_bytes: int
+    body_read_timeout: int
     secret_key: str
     fernet_key: str
     expose_config: str
@@ -192,9 +234,13 @@ class Settings:
     token_default_days: int
     token_max_days: int
     session_token_hours: int
+    login_failure_window: int
+    login_failures_per_user: int
+    login_failures_per_client: int
     bind: str
     workers: int
     worker_timeout: int
+    max_requests: int
     log_level: str
 
 

@@ -9,9 +9,11 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from orchestrator_api.problems import NotAcceptable, PayloadTooLarge
+from orchestrator_api.config import get_settings
+from orchestrator_api.problems import BadRequest, NotAcceptable, PayloadTooLarge
 from orchestrator_api.redaction import redact_path
 
 access_log = logging.getLogger("orchestrator_api.access")
@@ -76,7 +78,13 @@ class RequestContextMiddleware:
 
 
 class BodyLimitMiddleware:
-    """Refuse request bodies over the configured size with 413, declared or streamed."""
+    """Read the request body up front: refuse it over the configured size (413, declared or streamed) and
+    refuse one that does not arrive within the read timeout (400), then replay it with its length.
+
+    A chunked body has no ``Content-Length``; connexion's validators treat a missing length as "no body",
+    so the replay declares the length it measured. A ``Content-Length`` larger than what the client sends
+    would otherwise hold the worker slot until the client gives up.
+    """
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -89,24 +97,36 @@ class BodyLimitMiddleware:
         declared = _header(scope, b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             raise self._too_large()
-        # Read the (small, JSON) body up front so a chunked upload is limited too, then replay it.
+        timeout = get_settings().body_read_timeout
+        with anyio.move_on_after(timeout) as reading:
+            body, other = await self._read(receive)
+        if reading.cancelled_caught:
+            raise BadRequest(
+                title="Incomplete request body",
+                detail=f"The request body did not arrive in full within {timeout} seconds",
+            )
+        if other is not None:  # the client went away: let the app see the disconnect
+            await self.app(scope, _replay([other]), send)
+            return
+        headers = [(k, v) for k, v in scope["headers"] if k not in {b"content-length", b"transfer-encoding"}]
+        headers.append((b"content-length", str(len(body)).encode()))
+        scope = {**scope, "headers": headers}
+        await self.app(scope, _replay([{"type": "http.request", "body": body, "more_body": False}]), send)
+
+    async def _read(self, receive: Receive) -> tuple[bytes, Message | None]:
         chunks: list[bytes] = []
         size = 0
-        more = True
-        while more:
+        while True:
             message = await receive()
             if message["type"] != "http.request":
-                await self.app(scope, _replay([message]), send)
-                return
+                return b"", message
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_bytes:
                 raise self._too_large()
             chunks.append(chunk)
-            more = message.get("more_body", False)
-        await self.app(
-            scope, _replay([{"type": "http.request", "body": b"".join(chunks), "more_body": False}]), send
-        )
+            if not message.get("more_body", False):
+                return b"".join(chunks), None
 
     def _too_large(self) -> PayloadTooLarge:
         return PayloadTooLarge(detail=f"The request body exceeds the limit of {self.max_bytes} bytes")

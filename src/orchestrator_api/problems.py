@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -109,6 +110,12 @@ class UnsupportedMediaType(ApiProblem):
     fragment = "UnsupportedMediaType"
 
 
+class TooManyRequests(ApiProblem):
+    status_code = 429
+    default_title = "Too Many Requests"
+    fragment = "TooManyRequests"
+
+
 class Unknown(ApiProblem):
     status_code = 500
     default_title = "Internal Server Error"
@@ -133,6 +140,7 @@ _BY_STATUS: dict[int, type[ApiProblem]] = {
         AlreadyExists,
         PayloadTooLarge,
         UnsupportedMediaType,
+        TooManyRequests,
         Unknown,
         ServiceUnavailable,
     )
@@ -199,6 +207,12 @@ def handle_problem(request: ConnexionRequest, exc: ProblemException) -> Connexio
     if status == 400 and detail and not isinstance(exc, ApiProblem):
         # jsonschema appends the whole failing schema to its message; the first paragraph is the useful part.
         detail = str(detail).split("\n\n", 1)[0]
+    if status == 415 and not isinstance(exc, ApiProblem):
+        # connexion quotes the Content-Type that was sent; name only what the operation accepts.
+        expected = re.search(r"expected (\[.*\])", str(detail or ""))
+        detail = "The request's Content-Type is not supported" + (
+            f"; expected one of {expected.group(1)}" if expected else ""
+        )
     title = exc.title if isinstance(exc, ApiProblem) else None
     ext = exc.ext if isinstance(exc, ApiProblem) else None
     return problem_response(request, status, title=title, detail=detail, headers=exc.headers, ext=ext)

@@ -105,7 +105,7 @@ def test_trigger_is_audited_with_the_logical_date(client, admin, run_dags):
         ({"dag_run_id": "has space"}, "does not match"),
         ({"dag_run_id": "~"}, "does not match"),
         ({"dag_run_id": "x" * 251}, "too long"),
-        ({"dag_run_id": "scheduled__2026-01-01T00:00:00+00:00"}, "scheduled__"),
+        ({"dag_run_id": "scheduled__2026-01-01T00:00:00+00:00"}, "/dag_run_id"),
         ({"dag_run_id": "backfill__x"}, "does not match"),
         ({"dag_run_id": "dataset_triggered__x"}, "does not match"),
         ({"conf": "not an object"}, "object"),

@@ -8,13 +8,12 @@ from typing import Any
 from sqlalchemy import Select, Text, cast, delete, select
 
 from orchestrator_api import audit, db
-from orchestrator_api.models.dag import Dag
 from orchestrator_api.models.run import DagRun
 from orchestrator_api.orchestration.lookup import run_or_404
 from orchestrator_api.orchestration.reads import between
-from orchestrator_api.orchestration.trigger import RunRequest, create_dag_run
+from orchestrator_api.orchestration.trigger import RunRequest, create_dag_run, triggerable_dag
 from orchestrator_api.pagination import SortColumn, paginate
-from orchestrator_api.problems import BadRequest, NotFound
+from orchestrator_api.problems import BadRequest
 from orchestrator_api.schemas.common import dump, dump_many, restrict_fields
 from orchestrator_api.schemas.dag_run import dag_run_schema, list_dag_runs_form_schema, trigger_dag_run_schema
 from orchestrator_api.security.permissions import dag_filter
@@ -103,14 +102,7 @@ def get_dag_runs_batch(body: dict[str, Any]) -> dict[str, Any]:
 
 def post_dag_run(dag_id: str, body: dict[str, Any]) -> dict[str, Any]:
     session = db.session()
-    dag = session.scalars(select(Dag).where(Dag.dag_id == dag_id, Dag.is_active.is_(True))).first()
-    if dag is None:
-        raise NotFound(title="DAG not found", detail=f"DAG {dag_id!r} not found")
-    if dag.has_import_errors:
-        raise BadRequest(
-            title="DAG cannot be triggered",
-            detail=f"DAG {dag_id!r} has import errors; fix its file before triggering it",
-        )
+    dag = triggerable_dag(session, dag_id)
     data = trigger_dag_run_schema.load(body)
     logical_date, execution_date = data["logical_date"], data["execution_date"]
     if logical_date and execution_date and as_utc(logical_date) != as_utc(execution_date):

@@ -7,16 +7,14 @@ where its principal may call ``post_dag_run`` on its DAG only.
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
 
 from orchestrator_api import audit, db
-from orchestrator_api.models.dag import Dag
 from orchestrator_api.models.token import TriggerToken
-from orchestrator_api.orchestration.trigger import RunRequest, create_dag_run
+from orchestrator_api.orchestration.trigger import RunRequest, create_dag_run, triggerable_dag
 from orchestrator_api.pagination import SortColumn, paginate
 from orchestrator_api.problems import BadRequest, Unauthenticated
 from orchestrator_api.queries import dag_or_404, get_or_404
@@ -30,6 +28,7 @@ from orchestrator_api.security.principal import current_principal
 from orchestrator_api.security.token_secrets import issue_trigger_token
 from orchestrator_api.security.tokens import find_trigger_token, trigger_actor
 from orchestrator_api.timeutil import utcnow
+from orchestrator_api.validation import parse_json
 
 TRIGGER_TOKEN_SORTABLE: dict[str, SortColumn] = {
     "id": TriggerToken.id,
@@ -95,10 +94,7 @@ def _conf(body: dict[str, Any] | bytes | None) -> dict[str, Any]:
         return body
     if not body:
         return {}
-    try:
-        parsed = json.loads(body)
-    except ValueError:
-        raise BadRequest(detail="The request body is not JSON") from None
+    parsed = parse_json(body)
     if not isinstance(parsed, dict):
         raise BadRequest(detail="The request body must be a JSON object (the run's conf)")
     return parsed
@@ -111,8 +107,7 @@ def trigger_dag_run_by_token(token: str, body: dict[str, Any] | bytes | None = N
     if found is None:
         # Never echo the token: the problem's `instance` is redacted too.
         raise Unauthenticated(detail="The trigger token is unknown, revoked or expired")
-    dag = session.get(Dag, found.dag_id)
-    assert dag is not None  # trigger tokens are deleted with their DAG (ON DELETE CASCADE)
+    dag = triggerable_dag(session, found.dag_id)
     found.last_used_at = utcnow()
     actor = trigger_actor(found.id)
     run = create_dag_run(session, dag, RunRequest(conf=conf), triggered_by=actor)

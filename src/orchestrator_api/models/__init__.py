@@ -1,6 +1,15 @@
 """The metadata store's tables; importing this package registers every model on ``Base.metadata``."""
 
-from orchestrator_api.models.auth import Action, Permission, Resource, Role, User, role_permission, user_role
+from orchestrator_api.models.auth import (
+    Action,
+    LoginThrottle,
+    Permission,
+    Resource,
+    Role,
+    User,
+    role_permission,
+    user_role,
+)
 from orchestrator_api.models.base import Base
 from orchestrator_api.models.dag import Dag, DagCode, DagImportError, DagTag, DagWarning, Task
 from orchestrator_api.models.dataset import (
@@ -37,6 +46,7 @@ __all__ = [
     "EventLog",
     "InstanceMeta",
     "Job",
+    "LoginThrottle",
     "Permission",
     "Pool",
     "Resource",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Column, ForeignKey, Integer, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from orchestrator_api.models.base import Base, UTCDateTime
@@ -80,3 +80,16 @@ class Permission(Base):
 
     action: Mapped[Action] = relationship(lazy="joined", innerjoin=True)
     resource: Mapped[Resource] = relationship(lazy="joined", innerjoin=True)
+
+
+class LoginThrottle(Base):
+    """Failed logins counted per username and per client address in fixed windows (see
+    ``security/throttle.py``). Shared by every worker and instance; updated only by atomic upserts."""
+
+    __tablename__ = "login_throttle"
+
+    # A keyed hash of ("user" | "client", the name or address): attacker-chosen strings are never stored.
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    # Unix seconds; an integer compares the same way on every backend.
+    window_start: Mapped[int] = mapped_column(BigInteger, index=True)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from orchestrator_api.dags import infer_manual_data_interval, schedule_from_json
 from orchestrator_api.models.dag import Dag, Task
 from orchestrator_api.models.run import DagRun, TaskInstance
-from orchestrator_api.problems import AlreadyExists, BadRequest
+from orchestrator_api.problems import AlreadyExists, BadRequest, NotFound
 from orchestrator_api.timeutil import as_utc, utcnow
 
 
@@ -26,6 +26,20 @@ class RunRequest:
     data_interval_end: datetime | None = None
     conf: dict[str, Any] | None = None
     note: str | None = None
+
+
+def triggerable_dag(session: Session, dag_id: str) -> Dag:
+    """The DAG a new run may be started for, whoever asks: 404 unless it exists and is active (its file is
+    still in the DAGs folder), 400 while its file has import errors. Every trigger path calls this."""
+    dag = session.scalars(select(Dag).where(Dag.dag_id == dag_id, Dag.is_active.is_(True))).first()
+    if dag is None:
+        raise NotFound(title="DAG not found", detail=f"DAG {dag_id!r} not found")
+    if dag.has_import_errors:
+        raise BadRequest(
+            title="DAG cannot be triggered",
+            detail=f"DAG {dag_id!r} has import errors; fix its file before triggering it",
+        )
+    return dag
 
 
 def _data_interval(dag: Dag, request: RunRequest, logical_date: datetime) -> tuple[datetime, datetime]:

@@ -1,9 +1,10 @@
 """HTTP basic authentication against the users table (connexion's ``x-basicInfoFunc``).
 
 A password check is slow on purpose, so a verified credential is cached per worker under a keyed hash for
-``AUTH_CACHE_TTL`` seconds. Each request still runs one cheap query that confirms the user is active and
-that their ``auth_version`` (and the RBAC version) are unchanged, so a password, role or `active` change
-made through any worker takes effect on the very next request everywhere.
+``AUTH_CACHE_TTL`` seconds, and failed checks are throttled per username and client (``throttle.py``).
+Each request still runs one cheap query that confirms the user is active and that their ``auth_version``
+(and the RBAC version) are unchanged, so a password, role or `active` change made through any worker
+takes effect on the very next request everywhere.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import anyio.to_thread
-from sqlalchemy import select
+from connexion.lifecycle import ConnexionRequest
+from sqlalchemy import select, update
 
 from orchestrator_api import db
 from orchestrator_api.config import get_settings
 from orchestrator_api.instance import rbac_version_column, secret_key
 from orchestrator_api.models.auth import User, user_role
+from orchestrator_api.security import throttle
 from orchestrator_api.security.cache import VerifiedUser, credential_key, credentials, permissions_for
 from orchestrator_api.security.passwords import verify_password
 from orchestrator_api.security.principal import Principal
@@ -52,18 +55,33 @@ def principal_for(user: VerifiedUser, state: UserState, method: str = "basic") -
 
 
 def check_password(username: str, password: str) -> VerifiedUser | None:
-    """Verify a password against the store, keeping the login counters; the same work for unknown users."""
+    """Verify a password against the store, keeping the login counters; the same work for unknown users.
+
+    The counters change by atomic ``UPDATE ... SET n = n + 1``: concurrent logins on several workers must
+    each count, which a read-modify-write through the ORM would not guarantee.
+    """
     with db.transaction() as session:
-        user = session.scalar(select(User).where(User.username == username))
+        user = session.execute(
+            select(User.id, User.username, User.password_hash, User.active, User.auth_version).where(
+                User.username == username
+            )
+        ).first()
         if not verify_password(user.password_hash if user else None, password):
             if user is not None:
-                user.failed_login_count += 1
+                session.execute(
+                    update(User)
+                    .where(User.id == user.id)
+                    .values(failed_login_count=User.failed_login_count + 1)
+                )
             return None
         assert user is not None
         if not user.active:
             return None
-        user.login_count += 1
-        user.last_login = utcnow()
+        session.execute(
+            update(User)
+            .where(User.id == user.id)
+            .values(login_count=User.login_count + 1, last_login=utcnow())
+        )
         role_ids = session.scalars(select(user_role.c.role_id).where(user_role.c.user_id == user.id)).all()
         return VerifiedUser(
             user_id=user.id,
@@ -73,8 +91,11 @@ def check_password(username: str, password: str) -> VerifiedUser | None:
         )
 
 
-async def verify_basic(username: str, password: str) -> dict[str, Any] | None:
-    """connexion's basic-auth hook: token info for a valid user, None for anything else (401)."""
+def authenticate_basic(username: str, password: str, client: str | None) -> dict[str, Any] | None:
+    """Token info for a valid user, None for anything else (401); 429 while a failure budget is spent.
+
+    Blocking (database, password hash): :func:`verify_basic` runs it in a worker thread.
+    """
     key = credential_key(secret_key(), "basic", username, password)
     cached = credentials.get(key)
     if cached is not None:
@@ -82,12 +103,29 @@ async def verify_basic(username: str, password: str) -> dict[str, Any] | None:
         if state is not None and state.active and state.auth_version == cached.auth_version:
             return principal_for(cached, state).token_info()
         credentials.drop(key)
-    # The hash is slow by design: keep it off the event loop so other requests proceed meanwhile.
-    verified = await anyio.to_thread.run_sync(check_password, username, password)
+    spent = throttle.budgets(username, client)
+    throttle.check(spent)  # before the hash: a refused guess costs one indexed read
+    verified = check_password(username, password)
     if verified is None:
+        throttle.record_failure(spent)
         return None
+    throttle.forget(spent[:1])
     state = load_user_state(verified.user_id)
     if state is None or not state.active:
         return None
     credentials.put(key, verified, ttl=get_settings().auth_cache_ttl)
     return principal_for(verified, state).token_info()
+
+
+async def verify_basic(
+    username: str, password: str, request: ConnexionRequest | None = None
+) -> dict[str, Any] | None:
+    """connexion's basic-auth hook. The hash is slow by design and the lookups block: both run in a
+    worker thread so the event loop keeps serving other requests meanwhile."""
+    return await anyio.to_thread.run_sync(authenticate_basic, username, password, client_address(request))
+
+
+def client_address(request: ConnexionRequest | None) -> str | None:
+    """The peer's address as the server saw it (behind a proxy: what ``--forwarded-allow-ips`` trusts)."""
+    client = request.scope.get("client") if request is not None else None
+    return str(client[0]) if client else None

@@ -14,6 +14,7 @@ import hmac
 from datetime import datetime, timedelta
 from typing import Any
 
+import anyio.to_thread
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
@@ -223,13 +224,16 @@ def authenticate_token(token: str) -> Principal | None:
     return None
 
 
-def verify_bearer(token: str) -> dict[str, Any] | None:
-    """``x-bearerInfoFunc``: ``Authorization: Bearer <token>``."""
+def token_info(token: str) -> dict[str, Any] | None:
     principal = authenticate_token(token)
     return principal.token_info() if principal else None
 
 
-def verify_private_token(api_key: str) -> dict[str, Any] | None:
-    """``x-apikeyInfoFunc``: ``Private-Token: <token>``."""
-    principal = authenticate_token(api_key)
-    return principal.token_info() if principal else None
+async def verify_bearer(token: str) -> dict[str, Any] | None:
+    """``x-bearerInfoFunc``: ``Authorization: Bearer <token>``. The lookups block: run in a thread."""
+    return await anyio.to_thread.run_sync(token_info, token)
+
+
+async def verify_private_token(api_key: str) -> dict[str, Any] | None:
+    """``x-apikeyInfoFunc``: ``Private-Token: <token>``. The lookups block: run in a thread."""
+    return await anyio.to_thread.run_sync(token_info, api_key)
