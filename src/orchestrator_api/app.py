@@ -27,6 +27,7 @@ from orchestrator_api.middleware import AcceptMiddleware, BodyLimitMiddleware, R
 from orchestrator_api.redaction import redact_path
 from orchestrator_api.resolver import OperationResolver
 from orchestrator_api.security.encryption import UndecryptableSecret
+from orchestrator_api.request_validation import validator_map
 from orchestrator_api.spec import allowed_methods, load_spec, operations
 
 API_BASE = "/api/v1"
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FlaskApp:
         spec,
         resolver=OperationResolver(ops),
         strict_validation=True,
+        validator_map=validator_map(),
         validate_responses=settings.validate_responses,
         pythonic_params=False,
     )

@@ -272,6 +272,6 @@ def test_token_operations_need_credentials_and_an_existing_user(client, admin):
 
 def test_token_creation_is_audited_without_the_secret(client, viewer):
     created = create_token(client, viewer, "viewer")
-    [row] = audit_rows("post_user_token")
+    [row] = audit_rows("api.post_user_token")
     assert row.owner == "viewer"
     assert created["token"] not in (row.extra or "")

@@ -227,7 +227,7 @@ def test_create_event_errors(client, admin, viewer, example_dags):
     )
     assert_problem(not_json, 415)
     assert client.get("/api/v1/datasets/events", auth=admin).json()["total_entries"] == 0
-    assert client.get("/api/v1/eventLogs?event=create_dataset_event", auth=admin).json()["total_entries"] == 0
+    assert client.get("/api/v1/eventLogs?event=api.create_dataset_event", auth=admin).json()["total_entries"] == 0
 
 
 def test_upstream_events_of_a_dataset_triggered_run(client, admin, events):
