@@ -34,7 +34,7 @@ USER_IDENTITY = ("first_name", "last_name", "username", "email")
 
 
 def user_patch(username: str, **changes: Any) -> dict[str, Any]:
-    """A PATCH /users body for ``username`` as Airflow wants it: its stored identity fields, then ``changes``."""
+    """A PATCH /users body as Airflow wants it: the identity fields of ``username``, and ``changes``."""
     user = stored_user(username)
     return {**{name: getattr(user, name) for name in USER_IDENTITY}, **changes}
 

@@ -25,9 +25,9 @@ from orchestrator_api import db, problems
 from orchestrator_api.config import Settings, get_settings
 from orchestrator_api.middleware import AcceptMiddleware, BodyLimitMiddleware, RequestContextMiddleware
 from orchestrator_api.redaction import redact_path
+from orchestrator_api.request_validation import validator_map
 from orchestrator_api.resolver import OperationResolver
 from orchestrator_api.security.encryption import UndecryptableSecret
-from orchestrator_api.request_validation import validator_map
 from orchestrator_api.spec import allowed_methods, load_spec, operations
 
 API_BASE = "/api/v1"

@@ -16,8 +16,9 @@ As in Airflow 2.10:
 - Some resources want their required fields even with a mask (Airflow loads the whole body first):
   ``required_with_mask``.
 - A frozen field (an identity such as a variable's key) may be sent unchanged; a different value is a 400
-  with the rule's reason, mask or not unless ``frozen_with_mask`` is off (then a mask just leaves it out). A read-only field in the body is a 400 (Airflow refuses them
-  whatever their value), and so is an unknown field; both name the field.
+  with the rule's reason, mask or not unless ``frozen_with_mask`` is off (then a mask just leaves it out).
+- A read-only field in the body is a 400 (Airflow refuses them whatever their value), and so is an unknown
+  field; both name the field.
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ from marshmallow import Schema
 
 from orchestrator_api.problem_titles import FROZEN_FIELD, INVALID_BODY
 from orchestrator_api.problems import BadRequest
-
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ import flask
 # Situations of bad bodies: a value the resource's schema refuses, a frozen field given another value.
 INVALID_BODY = "Invalid request body"
 FROZEN_FIELD = "Field cannot change"
+BAD_LOG_TOKEN = "Bad log continuation token"
 
 # Our situation title -> Airflow's, wherever the operation has no entry below.
 _BY_SITUATION: dict[str, str] = {
@@ -28,6 +29,7 @@ _BY_SITUATION: dict[str, str] = {
     "Event log not found": "Event Log not found",
     INVALID_BODY: "Bad Request",
     FROZEN_FIELD: "Bad Request",
+    BAD_LOG_TOKEN: "Bad Signature. Please use only the tokens provided by the API.",
 }
 
 _DAG, _RUN, _TASK, _TI = "DAG not found", "DAG run not found", "Task not found", "Task instance not found"
@@ -77,6 +79,8 @@ _BY_OPERATION: dict[str, dict[str, str]] = {
     "get_log": _all("TaskInstance not found", *_INSTANCE_PATH),
     "get_extra_links": {_RUN: "DAG Run not found"},
     "get_xcom_entry": _all("XCom entry not found", *_INSTANCE_PATH),
+    "get_dag_source": _all("Dag source not found", "DAG file not found"),
+    "reparse_dag_file": _all("File not found", "DAG file not found"),
     "post_variables": {INVALID_BODY: "Invalid Variable schema"},
     "patch_variable": {INVALID_BODY: "Invalid Variable schema", FROZEN_FIELD: "Invalid post body"},
 }

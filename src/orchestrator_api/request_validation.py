@@ -13,11 +13,13 @@ from typing import Any
 from connexion.datastructures import MediaTypeDict
 from connexion.json_schema import Draft4RequestValidator
 from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator
-from jsonschema import Draft4Validator, ValidationError
-from jsonschema.validators import extend
+from jsonschema import Draft4Validator, ValidationError  # type: ignore[import-untyped]
+from jsonschema.validators import extend  # type: ignore[import-untyped]
 
 
-def _refuse_read_only(validator: Any, read_only: Any, instance: Any, schema: Any) -> Iterator[ValidationError]:
+def _refuse_read_only(
+    validator: Any, read_only: Any, instance: Any, schema: Any
+) -> Iterator[ValidationError]:
     if read_only:
         yield ValidationError("Property is read-only")
 

@@ -19,10 +19,9 @@ from typing import Any
 import flask
 from connexion.exceptions import ResolverError
 from connexion.resolver import Resolver
-
-from orchestrator_api import api, audit
 from marshmallow import ValidationError
 
+from orchestrator_api import api, audit
 from orchestrator_api.problem_titles import INVALID_BODY, current_operation
 from orchestrator_api.problems import BadRequest, describe_messages
 from orchestrator_api.security.permissions import OPERATION_NEEDS, authorize, is_mutating

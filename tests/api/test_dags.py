@@ -152,7 +152,8 @@ def test_get_dag_and_details(client, admin, example_dags):
         "description": None,
         "schema": {},
     }
-    assert "template_searchpath" in details and "template_search_path" not in details
+    assert "template_searchpath" in details
+    assert "template_search_path" not in details
 
 
 def test_tasks_carry_airflows_operator_name_and_params(client, admin, example_dags):
@@ -161,7 +162,8 @@ def test_tasks_carry_airflows_operator_name_and_params(client, admin, example_da
     assert task["operator_name"] == task["class_ref"]["class_name"]
     assert task["params"]["env"]["value"] == "staging"
     assert "executor" not in task
-    assert isinstance(task["pool_slots"], float) and isinstance(task["retries"], float)
+    assert isinstance(task["pool_slots"], float)
+    assert isinstance(task["retries"], float)
     one = client.get(f"/api/v1/dags/etl_daily/tasks/{task['task_id']}", auth=admin).json()
     assert one == task
     consumer = client.get("/api/v1/dags/sales_report/details", auth=admin).json()

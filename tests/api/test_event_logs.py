@@ -101,7 +101,9 @@ def test_a_change_through_the_api_is_recorded_with_secrets_masked(client, admin,
         ("PATCH", "/api/v1/dags/etl_daily?update_mask=is_paused", {"is_paused": True}, "api.patch_dag"),
     ],
 )
-def test_api_changes_are_recorded_under_airflows_event_names(client, admin, example_dags, method, path, body, event):
+def test_api_changes_are_recorded_under_airflows_event_names(
+    client, admin, example_dags, method, path, body, event
+):
     assert client.request(method, path, json=body, auth=admin).status_code == 200
     logged = client.get(f"/api/v1/eventLogs?event={event}", auth=admin).json()
     assert logged["total_entries"] == 1

@@ -270,7 +270,8 @@ def test_patch_pool_without_mask_replaces_it_as_airflow_does(client, admin, busy
     response = client.patch(f"{URL}/etl", json={"name": "etl", "slots": 12}, auth=admin)
     assert response.status_code == 200
     # include_deferred left out goes back to false; the description left out keeps its value.
-    assert (response.json()["include_deferred"], response.json()["description"]) == (False, current["description"])
+    assert response.json()["include_deferred"] is False
+    assert response.json()["description"] == current["description"]
     assert response.json()["slots"] == 12
 
 

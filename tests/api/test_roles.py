@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from orchestrator_api.migrations.seed_0001 import RESOURCES, ROLES
-from tests.factories_access import user_patch, role_body
+from tests.factories_access import role_body, user_patch
 from tests.problems import assert_problem
 
 POOL_READER = role_body("pool_reader", ("can_read", "Pools"))
@@ -157,7 +157,8 @@ def test_role_grants_apply_on_the_holders_next_request(client, admin, make_user,
     pat = make_user("pat", "Public")
     client.patch("/api/v1/users/pat", json=user_patch("pat", roles=[{"name": "readers"}]), auth=admin)
     assert client.get("/api/v1/dags", auth=pat).status_code == 200
-    client.patch("/api/v1/roles/readers?update_mask=actions", json={"name": "readers", "actions": []}, auth=admin)
+    body = {"name": "readers", "actions": []}
+    client.patch("/api/v1/roles/readers?update_mask=actions", json=body, auth=admin)
     assert_problem(client.get("/api/v1/dags", auth=pat), 403)
     client.patch("/api/v1/roles/readers", json=role_body("readers", ("can_read", "DAGs")), auth=admin)
     assert client.get("/api/v1/dags", auth=pat).status_code == 200

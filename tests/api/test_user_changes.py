@@ -136,12 +136,15 @@ def test_last_active_admin_keeps_admin_and_stays_active(client, admin, body):
 
 def test_an_admin_may_step_down_when_another_remains(client, admin, make_user):
     make_user("second", "Admin")
-    response = client.patch("/api/v1/users/admin", json=user_patch("admin", roles=[{"name": "Viewer"}]), auth=admin)
+    body = user_patch("admin", roles=[{"name": "Viewer"}])
+    response = client.patch("/api/v1/users/admin", json=body, auth=admin)
     assert response.status_code == 200
     assert_problem(client.get("/api/v1/users", auth=admin), 403)
     # an inactive admin does not count: `second` is now the last one
     assert_problem(
-        client.patch("/api/v1/users/second", json=user_patch("second", active=False),
+        client.patch(
+            "/api/v1/users/second",
+            json=user_patch("second", active=False),
             auth=("second", FIXTURE_PASSWORD),
         ),
         409,

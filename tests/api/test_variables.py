@@ -49,7 +49,8 @@ def test_post_existing_variable_overwrites_it_as_airflow_does(client, admin):
     response = client.post(URL, json={"key": "dup", "value": "second"}, auth=admin)
     assert response.status_code == 200
     assert response.json() == {"key": "dup", "value": "second"}
-    assert client.get(f"{URL}/dup", auth=admin).json() == {"key": "dup", "value": "second", "description": None}
+    stored = client.get(f"{URL}/dup", auth=admin).json()
+    assert stored == {"key": "dup", "value": "second", "description": None}
     assert client.get(URL, auth=admin).json()["total_entries"] == 1
 
 

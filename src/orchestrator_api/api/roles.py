@@ -29,7 +29,9 @@ PATCH_RULES = PatchRules(required=("name",), required_with_mask=True)
 
 
 def _role_or_404(role_name: str) -> Role:
-    return get_or_404(Role, Role.name == role_name, detail=f"Role {role_name!r} not found")
+    return get_or_404(
+        Role, Role.name == role_name, title="Role not found", detail=f"Role {role_name!r} not found"
+    )
 
 
 def _ensure_name_free(role: Role) -> None:

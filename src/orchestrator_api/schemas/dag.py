@@ -139,7 +139,8 @@ class TaskSchema(Schema):
         return task.task_display_name or task.task_id
 
     def _extra_links(self, task: Task) -> list[dict[str, Any]]:
-        return [{"class_ref": class_reference(name, "")} for name in sorted(task.extra_links or {})]
+        # Airflow sends each link's class reference as the item itself (its spec wraps it in `class_ref`).
+        return [class_reference(name, "") for name in sorted(task.extra_links or {})]
 
     def _execution_timeout(self, task: Task) -> dict[str, Any] | None:
         return timedelta_object(task.execution_timeout_seconds)

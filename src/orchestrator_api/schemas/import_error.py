@@ -26,7 +26,7 @@ class DagWarningSchema(Schema):
 
 
 def dag_warning_collection(rows: Any, total: int) -> dict[str, Any]:
-    """The list under `dag_warnings`, the key Airflow's server sends (its published schema says `import_errors`)."""
+    """The list under `dag_warnings`, the key Airflow sends (its published schema says `import_errors`)."""
     return {"dag_warnings": dump_many(dag_warning_schema, rows), "total_entries": total}
 
 
