@@ -53,7 +53,8 @@ def test_not_found_titles_are_airflows(client, admin, run, method, path, title):
     body = {"is_paused": True} if method == "PATCH" and "dags/nope" in path else {}
     if path.endswith(f"{RUNS}/nope") and method == "PATCH":
         body = {"state": "success"}
-    response = client.request(method, path, json=body if method in {"POST", "PATCH", "PUT"} else None, auth=admin)
+    sent = body if method in {"POST", "PATCH", "PUT"} else None
+    response = client.request(method, path, json=sent, auth=admin)
     assert_problem(response, 404)
     assert response.json()["title"] == title
 
@@ -64,9 +65,7 @@ def test_bad_log_token_title_is_airflows(client, admin, run):
     assert response.json()["title"] == "Bad Signature. Please use only the tokens provided by the API."
 
 
-@pytest.mark.parametrize(
-    "path", [f"{RUNS}/r1/setNote", f"{RUNS}/r1/taskInstances/extract_orders/setNote"]
-)
+@pytest.mark.parametrize("path", [f"{RUNS}/r1/setNote", f"{RUNS}/r1/taskInstances/extract_orders/setNote"])
 def test_a_null_note_is_refused(client, admin, run, path):
     assert_problem(client.patch(path, json={"note": None}, auth=admin), 400, "None is not of type 'string'")
 
