@@ -128,9 +128,11 @@ def test_trigger_accepts_ids_outside_the_reserved_prefixes(client, admin, run_da
 def test_trigger_refuses_a_duplicate_id_or_logical_date(client, admin, run_dags):
     body = {"dag_run_id": "once", "logical_date": "2026-01-01T00:00:00Z"}
     assert client.post("/api/v1/dags/chain/dagRuns", json=body, auth=admin).status_code == 200
-    assert_problem(client.post("/api/v1/dags/chain/dagRuns", json=body, auth=admin), 409, "once")
+    again = client.post("/api/v1/dags/chain/dagRuns", json=body, auth=admin)
+    assert_problem(again, 409, "DAGRun with DAG ID: 'chain' and DAGRun ID: 'once' already exists")
     other_id = {**body, "dag_run_id": "twice"}
-    assert_problem(client.post("/api/v1/dags/chain/dagRuns", json=other_id, auth=admin), 409, "logical date")
+    same_date = client.post("/api/v1/dags/chain/dagRuns", json=other_id, auth=admin)
+    assert_problem(same_date, 409, "DAGRun logical date: '2026-01-01 00:00:00+00:00' already exists")
 
 
 def test_trigger_unknown_or_broken_dag(client, admin, run_dags, tmp_path):
