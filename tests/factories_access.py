@@ -29,6 +29,16 @@ def user_body(username: str, *roles: str, password: str = PASSWORD, **fields: An
     return body
 
 
+# Airflow wants a user's names and email in every PATCH body, mask or not.
+USER_IDENTITY = ("first_name", "last_name", "username", "email")
+
+
+def user_patch(username: str, **changes: Any) -> dict[str, Any]:
+    """A PATCH /users body as Airflow wants it: the identity fields of ``username``, and ``changes``."""
+    user = stored_user(username)
+    return {**{name: getattr(user, name) for name in USER_IDENTITY}, **changes}
+
+
 def role_body(name: str, *actions: tuple[str, str]) -> dict[str, Any]:
     """A POST /roles body from (action, resource) pairs."""
     return {

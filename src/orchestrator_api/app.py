@@ -25,6 +25,7 @@ from orchestrator_api import db, problems
 from orchestrator_api.config import Settings, get_settings
 from orchestrator_api.middleware import AcceptMiddleware, BodyLimitMiddleware, RequestContextMiddleware
 from orchestrator_api.redaction import redact_path
+from orchestrator_api.request_validation import validator_map
 from orchestrator_api.resolver import OperationResolver
 from orchestrator_api.security.encryption import UndecryptableSecret
 from orchestrator_api.spec import allowed_methods, load_spec, operations
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FlaskApp:
         spec,
         resolver=OperationResolver(ops),
         strict_validation=True,
+        validator_map=validator_map(),
         validate_responses=settings.validate_responses,
         pythonic_params=False,
         validator_map=VALIDATOR_MAP,

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException
 
 from orchestrator_api.config import get_settings
+from orchestrator_api.problem_titles import airflow_title
 from orchestrator_api.redaction import redact_path
 from orchestrator_api.security.encryption import UndecryptableSecret
 from orchestrator_api.spec import allowed_methods
@@ -49,7 +50,7 @@ class ApiProblem(ProblemException):  # type: ignore[misc]  # connexion ships no 
     ) -> None:
         super().__init__(
             status=self.status_code,
-            title=title or self.default_title,
+            title=airflow_title(title) if title else self.default_title,
             detail=detail,
             headers=dict(headers or {}),
             ext=dict(ext) if ext else None,
@@ -234,7 +235,7 @@ def handle_http_exception(request: ConnexionRequest, exc: HTTPException) -> Conn
 
 def handle_validation_error(request: ConnexionRequest, exc: ValidationError) -> ConnexionResponse:
     """A marshmallow error while loading a body: a 400 naming the fields."""
-    return problem_response(request, 400, detail=_describe_messages(exc.messages))
+    return problem_response(request, 400, detail=describe_messages(exc.messages))
 
 
 def handle_undecodable_body(request: ConnexionRequest, exc: UnicodeDecodeError) -> ConnexionResponse:
@@ -280,10 +281,10 @@ def handle_unexpected(request: ConnexionRequest, exc: Exception) -> ConnexionRes
     return problem_response(request, 500, detail="An unexpected error occurred; it has been logged")
 
 
-def _describe_messages(messages: Any, prefix: str = "") -> str:
+def describe_messages(messages: Any, prefix: str = "") -> str:
     """Flatten marshmallow's nested messages into one readable line."""
     if isinstance(messages, dict):
-        parts = [_describe_messages(value, f"{prefix}{key}.") for key, value in messages.items()]
+        parts = [describe_messages(value, f"{prefix}{key}.") for key, value in messages.items()]
         return "; ".join(parts)
     if isinstance(messages, list):
         return (

@@ -19,9 +19,11 @@ from typing import Any
 import flask
 from connexion.exceptions import ResolverError
 from connexion.resolver import Resolver
+from marshmallow import ValidationError
 
 from orchestrator_api import api, audit
-from orchestrator_api.problems import BadRequest
+from orchestrator_api.problem_titles import INVALID_BODY, current_operation
+from orchestrator_api.problems import BadRequest, describe_messages
 from orchestrator_api.security.permissions import OPERATION_NEEDS, authorize, is_mutating
 from orchestrator_api.security.principal import optional_principal
 from orchestrator_api.spec import OperationInfo
@@ -70,13 +72,18 @@ def guarded(
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        current_operation(operation_id, kwargs)
         _convert_datetimes(kwargs, datetime_parameters)
         principal = optional_principal()
         if principal is not None:
             authorize(principal, operation_id, kwargs)
         elif needs_principal:
             raise RuntimeError(f"{operation_id} reached its handler without authentication")
-        result = function(*args, **kwargs)
+        try:
+            result = function(*args, **kwargs)
+        except ValidationError as exc:
+            # A body the resource's schema refuses; the title is Airflow's for this operation.
+            raise BadRequest(title=INVALID_BODY, detail=describe_messages(exc.messages)) from None
         if audited:
             audit.record(operation_id, principal, kwargs)
         return as_response(result)

@@ -15,6 +15,7 @@ from tests.factories_access import (
     private_token,
     set_access_token_expiry,
     stored_access_token,
+    user_patch,
 )
 from tests.problems import assert_problem
 
@@ -161,9 +162,11 @@ def test_a_token_may_revoke_itself(client, viewer):
 def test_deactivated_user_tokens_are_refused(client, admin, viewer):
     token = create_token(client, viewer, "viewer")["token"]
     assert client.get("/api/v1/dags", headers=bearer(token)).status_code == 200
-    client.patch("/api/v1/users/viewer?update_mask=active", json={"active": False}, auth=admin)
+    deactivate = user_patch("viewer", active=False)
+    client.patch("/api/v1/users/viewer?update_mask=active", json=deactivate, auth=admin)
     assert_problem(client.get("/api/v1/dags", headers=bearer(token)), 401)
-    client.patch("/api/v1/users/viewer?update_mask=active", json={"active": True}, auth=admin)
+    reactivate = user_patch("viewer", active=True)
+    client.patch("/api/v1/users/viewer?update_mask=active", json=reactivate, auth=admin)
     assert client.get("/api/v1/dags", headers=bearer(token)).status_code == 200
 
 
@@ -178,9 +181,9 @@ def test_token_follows_its_users_roles(client, admin, make_user, example_dags):
     pat = make_user("pat", "Viewer")
     token = create_token(client, pat, "pat")["token"]
     assert client.get("/api/v1/dags", headers=bearer(token)).status_code == 200
-    client.patch("/api/v1/users/pat", json={"roles": [{"name": "Public"}]}, auth=admin)
+    client.patch("/api/v1/users/pat", json=user_patch("pat", roles=[{"name": "Public"}]), auth=admin)
     assert_problem(client.get("/api/v1/dags", headers=bearer(token)), 403)
-    client.patch("/api/v1/users/pat", json={"roles": [{"name": "User"}]}, auth=admin)
+    client.patch("/api/v1/users/pat", json=user_patch("pat", roles=[{"name": "User"}]), auth=admin)
     response = client.patch("/api/v1/dags/etl_daily", json={"is_paused": False}, headers=bearer(token))
     assert response.status_code == 200
 
@@ -272,6 +275,6 @@ def test_token_operations_need_credentials_and_an_existing_user(client, admin):
 
 def test_token_creation_is_audited_without_the_secret(client, viewer):
     created = create_token(client, viewer, "viewer")
-    [row] = audit_rows("post_user_token")
+    [row] = audit_rows("api.post_user_token")
     assert row.owner == "viewer"
     assert created["token"] not in (row.extra or "")

@@ -207,7 +207,7 @@ def test_testing_writes_nothing_but_the_audit_row(client, admin, enabled, tmp_pa
     assert client.post(URL, json=body, auth=admin).status_code == 200
     assert client.get("/api/v1/connections", auth=admin).json()["total_entries"] == 0
     rows = event_log()
-    assert [row["event"] for row in rows] == ["test_connection"]
+    assert [row["event"] for row in rows] == ["api.test_connection"]
     assert PASSWORD not in str(rows)
     assert '"password": "***"' in rows[0]["extra"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories_access import bearer, role_body, user_body
+from tests.factories_access import bearer, role_body, user_body, user_patch
 from tests.problems import assert_problem
 
 PASSWORD = "per-dag-secret"
@@ -72,7 +72,7 @@ def test_per_dag_editor_manages_that_dags_trigger_tokens_only(client, etl_editor
 def test_per_dag_access_through_a_narrowed_token(client, admin, etl_reader):
     client.patch(
         "/api/v1/users/reader",
-        json={"roles": [{"name": "etl_reader"}, {"name": "Viewer"}]},
+        json=user_patch("reader", roles=[{"name": "etl_reader"}, {"name": "Viewer"}]),
         auth=admin,
     )
     assert client.get("/api/v1/dags", auth=etl_reader).json()["total_entries"] == 4
@@ -87,6 +87,7 @@ def test_per_dag_access_through_a_narrowed_token(client, admin, etl_reader):
 
 def test_losing_the_per_dag_grant_applies_at_once(client, admin, etl_reader):
     assert client.get("/api/v1/dags/etl_daily", auth=etl_reader).status_code == 200
-    client.patch("/api/v1/roles/etl_reader?update_mask=actions", json={"actions": []}, auth=admin)
+    body = {"name": "etl_reader", "actions": []}
+    client.patch("/api/v1/roles/etl_reader?update_mask=actions", json=body, auth=admin)
     assert_problem(client.get("/api/v1/dags/etl_daily", auth=etl_reader), 403)
     assert_problem(client.get("/api/v1/dags", auth=etl_reader), 403)

@@ -78,20 +78,20 @@ def test_trigger_accepts_the_deprecated_execution_date_and_explicit_interval(cli
     assert client.post("/api/v1/dags/chain/dagRuns", json=same, auth=admin).status_code == 200
 
 
-def test_trigger_ignores_read_only_fields_sent_back(client, admin, run_dags):
+@pytest.mark.parametrize("field", ["state", "dag_id", "run_type"])
+def test_trigger_refuses_read_only_fields_as_airflow_does(client, admin, run_dags, field):
     sent = client.post("/api/v1/dags/other/dagRuns", json={"dag_run_id": "a"}, auth=admin).json()
-    echo = {**sent, "dag_run_id": "b", "logical_date": "2026-06-01T00:00:00Z", "execution_date": None}
-    echo["state"] = "success"
-    response = client.post("/api/v1/dags/other/dagRuns", json=echo, auth=admin)
-    assert response.status_code == 200, response.text
-    assert response.json()["state"] == "queued"
+    body = {"dag_run_id": "b", field: sent[field]}
+    response = client.post("/api/v1/dags/other/dagRuns", json=body, auth=admin)
+    assert_problem(response, 400, f"Property is read-only - '{field}'")
+    assert client.get("/api/v1/dags/other/dagRuns", auth=admin).json()["total_entries"] == 1
 
 
 def test_trigger_is_audited_with_the_logical_date(client, admin, run_dags):
     body = {"dag_run_id": "audited", "logical_date": "2026-03-01T00:00:00Z"}
     client.post("/api/v1/dags/chain/dagRuns", json=body, auth=admin)
     with db.session_factory()() as session:
-        row = session.scalars(select(EventLog).where(EventLog.event == "post_dag_run")).one()
+        row = session.scalars(select(EventLog).where(EventLog.event == "api.post_dag_run")).one()
     assert row.dag_id == "chain"
     assert row.owner == "admin"
     assert row.execution_date == datetime(2026, 3, 1, tzinfo=UTC)
@@ -128,9 +128,11 @@ def test_trigger_accepts_ids_outside_the_reserved_prefixes(client, admin, run_da
 def test_trigger_refuses_a_duplicate_id_or_logical_date(client, admin, run_dags):
     body = {"dag_run_id": "once", "logical_date": "2026-01-01T00:00:00Z"}
     assert client.post("/api/v1/dags/chain/dagRuns", json=body, auth=admin).status_code == 200
-    assert_problem(client.post("/api/v1/dags/chain/dagRuns", json=body, auth=admin), 409, "once")
+    again = client.post("/api/v1/dags/chain/dagRuns", json=body, auth=admin)
+    assert_problem(again, 409, "DAGRun with DAG ID: 'chain' and DAGRun ID: 'once' already exists")
     other_id = {**body, "dag_run_id": "twice"}
-    assert_problem(client.post("/api/v1/dags/chain/dagRuns", json=other_id, auth=admin), 409, "logical date")
+    same_date = client.post("/api/v1/dags/chain/dagRuns", json=other_id, auth=admin)
+    assert_problem(same_date, 409, "DAGRun logical date: '2026-01-01 00:00:00+00:00' already exists")
 
 
 def test_trigger_unknown_or_broken_dag(client, admin, run_dags, tmp_path):
@@ -176,7 +178,7 @@ def test_delete_run_removes_it_with_its_instances_and_xcoms(client, admin, three
     assert_problem(client.get("/api/v1/dags/chain/dagRuns/r2/taskInstances/extract", auth=admin), 404)
     with db.session_factory()() as session:
         assert session.scalars(select(XCom)).all() == []
-        audit = session.scalars(select(EventLog).where(EventLog.event == "delete_dag_run")).one()
+        audit = session.scalars(select(EventLog).where(EventLog.event == "api.delete_dag_run")).one()
     assert (audit.run_id, audit.execution_date) == ("r2", RUN_DAYS["r2"])
     assert run_ids(client.get("/api/v1/dags/chain/dagRuns", auth=admin)) == ["r1", "r3"]
 

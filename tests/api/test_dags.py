@@ -146,8 +146,26 @@ def test_get_dag_and_details(client, admin, example_dags):
     assert details["catchup"] is False
     assert details["concurrency"] == details["max_active_tasks"]
     assert details["start_date"].startswith("2026-01-01T00:00:00")
-    assert all(set(param) == {"value", "description", "schema"} for param in details["params"].values())
-    assert details["params"], "the example ETL DAG declares params"
+    assert details["params"]["env"] == {
+        "__class": "airflow.models.param.Param",
+        "value": "staging",
+        "description": None,
+        "schema": {},
+    }
+    assert "template_searchpath" in details
+    assert "template_search_path" not in details
+
+
+def test_tasks_carry_airflows_operator_name_and_params(client, admin, example_dags):
+    tasks = client.get("/api/v1/dags/etl_daily/tasks", auth=admin).json()["tasks"]
+    task = tasks[0]
+    assert task["operator_name"] == task["class_ref"]["class_name"]
+    assert task["params"]["env"]["value"] == "staging"
+    assert "executor" not in task
+    assert isinstance(task["pool_slots"], float)
+    assert isinstance(task["retries"], float)
+    one = client.get(f"/api/v1/dags/etl_daily/tasks/{task['task_id']}", auth=admin).json()
+    assert one == task
     consumer = client.get("/api/v1/dags/sales_report/details", auth=admin).json()
     assert consumer["schedule_interval"] == {"__type": "CronExpression", "value": "Dataset"}
     assert consumer["timetable_description"] == "Triggered by datasets"
@@ -194,7 +212,7 @@ def test_mutations_are_audited(client, admin, three_dags):
     from orchestrator_api.models import EventLog
 
     with db.session_factory()() as session:
-        rows = session.scalars(select(EventLog).where(EventLog.event == "patch_dag")).all()
+        rows = session.scalars(select(EventLog).where(EventLog.event == "api.patch_dag")).all()
     assert len(rows) == 1
     assert rows[0].dag_id == "alpha_etl"
     assert rows[0].owner == "admin"

@@ -83,12 +83,30 @@ def test_secrets_in_extra_are_masked_even_if_stored_unmasked(client, admin, entr
 def test_a_change_through_the_api_is_recorded_with_secrets_masked(client, admin, example_dags):
     body = {"dataset_uri": "s3://warehouse/sales/fact_sales", "extra": {"api_key": "s3cr3t", "rows": 5}}
     assert client.post("/api/v1/datasets/events", json=body, auth=admin).status_code == 200
-    logged = client.get("/api/v1/eventLogs?event=create_dataset_event", auth=admin).json()
+    logged = client.get("/api/v1/eventLogs?event=api.create_dataset_event", auth=admin).json()
     assert logged["total_entries"] == 1
     entry = logged["event_logs"][0]
     assert entry["owner"] == "admin"
     assert "s3cr3t" not in entry["extra"]
     assert json.loads(entry["extra"])["body"]["extra"] == {"api_key": "***", "rows": 5}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "event"),
+    [
+        ("POST", "/api/v1/variables", {"key": "k", "value": "v"}, "api.variable.create"),
+        ("POST", "/api/v1/connections", {"connection_id": "c", "conn_type": "http"}, "api.connection.create"),
+        ("POST", "/api/v1/pools", {"name": "p", "slots": 1}, "api.post_pool"),
+        ("POST", "/api/v1/dags/etl_daily/dagRuns", {}, "api.post_dag_run"),
+        ("PATCH", "/api/v1/dags/etl_daily?update_mask=is_paused", {"is_paused": True}, "api.patch_dag"),
+    ],
+)
+def test_api_changes_are_recorded_under_airflows_event_names(
+    client, admin, example_dags, method, path, body, event
+):
+    assert client.request(method, path, json=body, auth=admin).status_code == 200
+    logged = client.get(f"/api/v1/eventLogs?event={event}", auth=admin).json()
+    assert logged["total_entries"] == 1
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.factories_access import bearer, role_body, stored_access_token
+from tests.factories_access import bearer, role_body, stored_access_token, user_patch
 from tests.problems import assert_problem
 
 
@@ -29,7 +29,7 @@ def test_narrowed_token_acts_with_the_chosen_roles_only(client, make_user, examp
 def test_narrowed_token_loses_a_role_its_user_loses(client, admin, make_user, example_dags):
     pat = make_user("pat", "User", "Viewer")
     token = create_token(client, pat, "pat", roles=[{"name": "Viewer"}])["token"]
-    client.patch("/api/v1/users/pat", json={"roles": [{"name": "User"}]}, auth=admin)
+    client.patch("/api/v1/users/pat", json=user_patch("pat", roles=[{"name": "User"}]), auth=admin)
     # the token's only role is gone from its user: it acts with nothing, never with all of the user's roles
     assert_problem(client.get("/api/v1/dags", headers=bearer(token)), 403)
 
@@ -61,7 +61,8 @@ def test_a_narrowed_token_cannot_mint_a_broader_one(client, make_user, example_d
 def test_deleting_the_only_role_of_a_narrowed_token_revokes_it(client, admin, make_user, example_dags):
     client.post("/api/v1/roles", json=role_body("readers", ("can_read", "DAGs")), auth=admin)
     pat = make_user("pat", "Viewer")
-    client.patch("/api/v1/users/pat", json={"roles": [{"name": "Viewer"}, {"name": "readers"}]}, auth=admin)
+    body = user_patch("pat", roles=[{"name": "Viewer"}, {"name": "readers"}])
+    client.patch("/api/v1/users/pat", json=body, auth=admin)
     token = create_token(client, pat, "pat", roles=[{"name": "readers"}])
     client.delete("/api/v1/roles/readers", auth=admin)
     assert_problem(client.get("/api/v1/dags", headers=bearer(token["token"])), 401)

@@ -90,7 +90,6 @@ def test_post_duplicate_pool_is_409(client, admin, three_pools):
     [
         ({"slots": 1}, "name"),
         ({"name": "p"}, "slots"),
-        ({"name": "p", "slots": -2}, "minimum"),
         ({"name": "p", "slots": 2**31}, "maximum"),
         ({"name": "p", "slots": 1.5}, "integer"),
         ({"name": "p", "slots": None}, "slots"),
@@ -259,21 +258,43 @@ def test_list_pools_runs_fixed_statements(client, admin, busy_pools, count_state
 
 def test_patch_pool_with_mask_changes_only_masked_fields(client, admin, busy_pools):
     current = client.get(f"{URL}/etl", auth=admin).json()
-    sent = {**current, "slots": 20, "description": "ignored", "occupied_slots": 99}
+    sent = {"name": "etl", "slots": 20, "description": "ignored"}
     response = client.patch(f"{URL}/etl?update_mask=slots", json=sent, auth=admin)
     assert response.status_code == 200
     assert response.json() == {**current, "slots": 20, "open_slots": 17}
 
 
-def test_patch_pool_without_mask_accepts_what_it_read(client, admin, busy_pools):
+def test_patch_pool_without_mask_replaces_it_as_airflow_does(client, admin, busy_pools):
+    client.patch(f"{URL}/etl?update_mask=include_deferred", json={"include_deferred": True}, auth=admin)
     current = client.get(f"{URL}/etl", auth=admin).json()
-    response = client.patch(f"{URL}/etl", json={**current, "description": None}, auth=admin)
+    response = client.patch(f"{URL}/etl", json={"name": "etl", "slots": 12}, auth=admin)
     assert response.status_code == 200
-    assert response.json() == {**current, "description": None}
+    # include_deferred left out goes back to false; the description left out keeps its value.
+    assert response.json()["include_deferred"] is False
+    assert response.json()["description"] == current["description"]
+    assert response.json()["slots"] == 12
+
+
+@pytest.mark.parametrize(("body", "missing"), [({"slots": 3}, "['name']"), ({"name": "etl"}, "['slots']")])
+def test_patch_pool_without_mask_needs_name_and_slots(client, admin, busy_pools, body, missing):
+    assert_problem(client.patch(f"{URL}/etl", json=body, auth=admin), 400, missing)
+    assert client.get(f"{URL}/etl", auth=admin).json()["slots"] == 10
+
+
+def test_patch_pool_refuses_read_only_fields_whatever_their_value(client, admin, busy_pools):
+    current = client.get(f"{URL}/etl", auth=admin).json()
+    response = client.patch(f"{URL}/etl", json=current, auth=admin)
+    assert_problem(response, 400, "Property is read-only")
+
+
+def test_pool_slots_may_be_negative_as_in_airflow(client, admin):
+    response = client.post(URL, json={"name": "neg", "slots": -5}, auth=admin)
+    assert response.status_code == 200
+    assert (response.json()["slots"], response.json()["open_slots"]) == (-5, -5)
 
 
 def test_patch_pool_refuses_a_changed_read_only_field(client, admin, busy_pools):
-    response = client.patch(f"{URL}/etl", json={"slots": 3, "running_slots": 0}, auth=admin)
+    response = client.patch(f"{URL}/etl", json={"name": "etl", "slots": 3, "running_slots": 0}, auth=admin)
     assert_problem(response, 400, "running_slots")
     assert client.get(f"{URL}/etl", auth=admin).json()["slots"] == 10
 
@@ -290,8 +311,8 @@ def test_patch_pool_renames_it(client, admin, three_pools, example_dags):
 
 
 def test_patch_pool_refuses_to_rename_the_default_pool(client, admin):
-    response = client.patch(f"{URL}/default_pool", json={"name": "renamed"}, auth=admin)
-    assert_problem(response, 400, "default_pool cannot be renamed")
+    response = client.patch(f"{URL}/default_pool", json={"name": "renamed", "slots": 1}, auth=admin)
+    assert_problem(response, 400, "Default Pool's name can't be modified")
     same = client.patch(f"{URL}/default_pool", json={"name": "default_pool", "slots": 64}, auth=admin)
     assert same.json()["slots"] == 64
     masked = client.patch(
@@ -301,8 +322,9 @@ def test_patch_pool_refuses_to_rename_the_default_pool(client, admin):
 
 
 def test_patch_pool_refuses_a_taken_name_or_a_pool_in_use(client, admin, busy_pools):
-    assert_problem(client.patch(f"{URL}/unbounded", json={"name": "etl"}, auth=admin), 409, "'etl' already")
-    assert_problem(client.patch(f"{URL}/etl", json={"name": "etl2"}, auth=admin), 409, "in use")
+    taken = client.patch(f"{URL}/unbounded", json={"name": "etl", "slots": 1}, auth=admin)
+    assert_problem(taken, 409, "etl already exists")
+    assert_problem(client.patch(f"{URL}/etl", json={"name": "etl2", "slots": 1}, auth=admin), 409, "in use")
     assert client.get(f"{URL}/etl", auth=admin).status_code == 200
 
 
@@ -311,9 +333,9 @@ def test_patch_pool_refuses_a_taken_name_or_a_pool_in_use(client, admin, busy_po
     [
         ("update_mask=open_slots", {"slots": 1}, "'open_slots' is not one of"),
         ("update_mask=size", {"slots": 1}, "'size' is not one of"),
-        ("", {"slots": -3}, "minimum"),
-        ("", {"slots": 1, "colour": "red"}, "colour"),
-        ("", {"include_deferred": None}, "include_deferred"),
+        ("", {"name": "etl", "slots": 2**31}, "maximum"),
+        ("", {"name": "etl", "slots": 1, "colour": "red"}, "colour"),
+        ("", {"name": "etl", "slots": 1, "include_deferred": None}, "include_deferred"),
     ],
 )
 def test_patch_pool_rejects_bad_masks_and_bodies_and_writes_nothing(
@@ -344,7 +366,7 @@ def test_delete_pool_removes_it(client, admin, three_pools):
 
 
 def test_delete_default_pool_is_400(client, admin):
-    assert_problem(client.delete(f"{URL}/default_pool", auth=admin), 400, "default_pool cannot be deleted")
+    assert_problem(client.delete(f"{URL}/default_pool", auth=admin), 400, "Default Pool can't be deleted")
     assert client.get(f"{URL}/default_pool", auth=admin).status_code == 200
 
 
@@ -367,4 +389,4 @@ def test_pool_changes_are_audited(client, admin, three_pools):
     client.patch(f"{URL}/etl?update_mask=slots", json={"slots": 3}, auth=admin)
     client.delete(f"{URL}/unbounded", auth=admin)
     events = [row["event"] for row in event_log()]
-    assert events == [*(["post_pool"] * 3), "patch_pool", "delete_pool"]
+    assert events == [*(["api.post_pool"] * 3), "api.patch_pool", "api.delete_pool"]

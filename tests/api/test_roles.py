@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from orchestrator_api.migrations.seed_0001 import RESOURCES, ROLES
-from tests.factories_access import role_body
+from tests.factories_access import role_body, user_patch
 from tests.problems import assert_problem
 
 POOL_READER = role_body("pool_reader", ("can_read", "Pools"))
@@ -155,9 +155,10 @@ def test_patch_role_without_mask_replaces_actions(client, admin):
 def test_role_grants_apply_on_the_holders_next_request(client, admin, make_user, example_dags):
     client.post("/api/v1/roles", json=role_body("readers", ("can_read", "DAGs")), auth=admin)
     pat = make_user("pat", "Public")
-    client.patch("/api/v1/users/pat", json={"roles": [{"name": "readers"}]}, auth=admin)
+    client.patch("/api/v1/users/pat", json=user_patch("pat", roles=[{"name": "readers"}]), auth=admin)
     assert client.get("/api/v1/dags", auth=pat).status_code == 200
-    client.patch("/api/v1/roles/readers?update_mask=actions", json={"actions": []}, auth=admin)
+    body = {"name": "readers", "actions": []}
+    client.patch("/api/v1/roles/readers?update_mask=actions", json=body, auth=admin)
     assert_problem(client.get("/api/v1/dags", auth=pat), 403)
     client.patch("/api/v1/roles/readers", json=role_body("readers", ("can_read", "DAGs")), auth=admin)
     assert client.get("/api/v1/dags", auth=pat).status_code == 200
@@ -166,9 +167,10 @@ def test_role_grants_apply_on_the_holders_next_request(client, admin, make_user,
 @pytest.mark.parametrize(
     ("query", "body", "detail"),
     [
-        ("update_mask=permissions", {}, "permissions"),
+        ("update_mask=permissions", {"name": "Op"}, "permissions"),
         ("", {"name": "x", "users": []}, "users"),
-        ("", {"actions": "all"}, "actions"),
+        ("", {"name": "Op", "actions": "all"}, "actions"),
+        ("update_mask=actions", {"actions": []}, "['name']"),
     ],
 )
 def test_patch_role_rejects_bad_masks_and_bodies(client, admin, query, body, detail):
@@ -181,7 +183,7 @@ def test_patch_role_rejects_bad_masks_and_bodies(client, admin, query, body, det
         ("Viewer", {"name": "Op"}, 409, "'Op' already exists"),
         ("Viewer", role_body("Viewer", ("can_teleport", "DAGs")), 400, "can_teleport"),
         ("Admin", {"name": "Root"}, 409, "Admin role"),
-        ("Admin", {"actions": []}, 409, "Admin role"),
+        ("Admin", {"name": "Admin", "actions": []}, 409, "Admin role"),
     ],
 )
 def test_patch_role_refusals_change_nothing(client, admin, role, body, status, detail):
@@ -209,7 +211,7 @@ def test_patch_role_errors(client, admin, viewer):
 def test_delete_role_takes_it_from_its_holders_at_once(client, admin, make_user, example_dags):
     client.post("/api/v1/roles", json=role_body("readers", ("can_read", "DAGs")), auth=admin)
     pat = make_user("pat", "Public")
-    client.patch("/api/v1/users/pat", json={"roles": [{"name": "readers"}]}, auth=admin)
+    client.patch("/api/v1/users/pat", json=user_patch("pat", roles=[{"name": "readers"}]), auth=admin)
     assert client.get("/api/v1/dags", auth=pat).status_code == 200
     assert client.delete("/api/v1/roles/readers", auth=admin).status_code == 204
     assert_problem(client.get("/api/v1/dags", auth=pat), 403)

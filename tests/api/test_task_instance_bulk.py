@@ -12,6 +12,8 @@ from tests.runs_scenarios import listed_instances as listed
 
 CLEAR = "/api/v1/dags/flow/clearTaskInstances"
 SET_STATE = "/api/v1/dags/flow/updateTaskInstancesState"
+# Airflow requires the four include flags in every updateTaskInstancesState body.
+FLAGS = dict.fromkeys(("include_upstream", "include_downstream", "include_future", "include_past"), False)
 
 
 # --------------------------------------------------------------------------- post_clear_task_instances
@@ -129,13 +131,13 @@ def test_clear_errors(client, admin, viewer, flow):
 
 def test_set_state_defaults_to_a_dry_run(client, admin, flow):
     body = {"task_id": "b", "dag_run_id": "r2", "new_state": "success"}
-    assert listed(client.post(SET_STATE, json=body, auth=admin)) == [("r2", "b")]
+    assert listed(client.post(SET_STATE, json={**FLAGS, **body}, auth=admin)) == [("r2", "b")]
     assert states("r2")["b"] == "failed"
 
 
 def test_set_state_marks_and_clears_failed_downstream(client, admin, flow):
     body = {"task_id": "b", "dag_run_id": "r2", "new_state": "success", "dry_run": False}
-    assert listed(client.post(SET_STATE, json=body, auth=admin)) == [("r2", "b")]
+    assert listed(client.post(SET_STATE, json={**FLAGS, **body}, auth=admin)) == [("r2", "b")]
     assert states("r2") == {"a": "success", "b": "success", "c": "success", "d": None, "e": None}
     assert factories_runs.dag_run("flow", "r2").state == "queued"
 
@@ -143,7 +145,8 @@ def test_set_state_marks_and_clears_failed_downstream(client, admin, flow):
 def test_set_state_with_downstream_marks_them_too(client, admin, flow):
     body = {"task_id": "b", "execution_date": "2026-01-02T00:00:00Z", "new_state": "success",
             "include_downstream": True, "dry_run": False}  # fmt: skip
-    assert listed(client.post(SET_STATE, json=body, auth=admin)) == [("r2", "b"), ("r2", "d"), ("r2", "e")]
+    response = client.post(SET_STATE, json={**FLAGS, **body}, auth=admin)
+    assert listed(response) == [("r2", "b"), ("r2", "d"), ("r2", "e")]
     assert set(states("r2").values()) == {"success"}
 
 
@@ -171,7 +174,7 @@ def test_set_state_with_downstream_marks_them_too(client, admin, flow):
     ],
 )  # fmt: skip
 def test_set_state_lists_only_instances_whose_state_changes(client, admin, flow, body, expected):
-    assert listed(client.post(SET_STATE, json=body, auth=admin)) == expected
+    assert listed(client.post(SET_STATE, json={**FLAGS, **body}, auth=admin)) == expected
 
 
 @pytest.mark.parametrize(
@@ -187,12 +190,14 @@ def test_set_state_lists_only_instances_whose_state_changes(client, admin, flow,
     ],
 )  # fmt: skip
 def test_set_state_errors(client, admin, flow, body, status, detail):
-    assert_problem(client.post(SET_STATE, json={**body, "dry_run": False}, auth=admin), status, detail)
+    response = client.post(SET_STATE, json={**FLAGS, **body, "dry_run": False}, auth=admin)
+    assert_problem(response, status, detail)
     assert states("r2")["b"] == "failed"
 
 
 def test_set_state_needs_permission(client, admin, viewer, flow):
     body = {"task_id": "b", "dag_run_id": "r2", "new_state": "success", "dry_run": False}
-    assert_problem(client.post(SET_STATE, json=body, auth=viewer), 403)
+    assert_problem(client.post(SET_STATE, json={**FLAGS, **body}, auth=viewer), 403)
     assert_problem(client.post(SET_STATE, json=body), 401)
-    assert_problem(client.post("/api/v1/dags/nope/updateTaskInstancesState", json=body, auth=admin), 404)
+    nope = "/api/v1/dags/nope/updateTaskInstancesState"
+    assert_problem(client.post(nope, json={**FLAGS, **body}, auth=admin), 404)

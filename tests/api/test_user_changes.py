@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import PASSWORD as FIXTURE_PASSWORD
+from tests.factories_access import user_patch
 from tests.problems import assert_problem
 
 
@@ -19,7 +20,7 @@ def team(make_user):
 
 def test_patch_user_with_mask_changes_only_masked_fields(client, admin, team):
     current = client.get("/api/v1/users/bob", auth=admin).json()
-    sent = {**current, "first_name": "Robert", "last_name": "ignored"}
+    sent = user_patch("bob", first_name="Robert", last_name="ignored")
     response = client.patch("/api/v1/users/bob?update_mask=first_name", json=sent, auth=admin)
     assert response.status_code == 200, response.text
     assert response.json()["first_name"] == "Robert"
@@ -28,11 +29,17 @@ def test_patch_user_with_mask_changes_only_masked_fields(client, admin, team):
 
 def test_patch_user_without_mask_applies_writable_fields(client, admin, team):
     response = client.patch(
-        "/api/v1/users/bob", json={"last_name": "Builder", "roles": [{"name": "Op"}]}, auth=admin
+        "/api/v1/users/bob", json=user_patch("bob", last_name="Builder", roles=[{"name": "Op"}]), auth=admin
     )
     assert response.status_code == 200
     assert response.json()["last_name"] == "Builder"
     assert response.json()["roles"] == [{"name": "Op"}]
+
+
+def test_patch_user_needs_its_identity_fields_even_with_a_mask(client, admin, team):
+    response = client.patch("/api/v1/users/bob?update_mask=first_name", json={"first_name": "B"}, auth=admin)
+    assert_problem(response, 400, "['email', 'last_name', 'username']")
+    assert client.get("/api/v1/users/bob", auth=admin).json()["first_name"] != "B"
 
 
 @pytest.mark.parametrize(
@@ -46,7 +53,7 @@ def test_patch_user_without_mask_applies_writable_fields(client, admin, team):
     ],
 )
 def test_patch_user_rejects_bad_masks_and_bodies(client, admin, team, query, body, detail):
-    response = client.patch(f"/api/v1/users/bob?{query}", json=body, auth=admin)
+    response = client.patch(f"/api/v1/users/bob?{query}", json=user_patch("bob", **body), auth=admin)
     assert_problem(response, 400, detail)
     assert client.get("/api/v1/users/bob", auth=admin).json()["login_count"] == 0
 
@@ -54,7 +61,7 @@ def test_patch_user_rejects_bad_masks_and_bodies(client, admin, team, query, bod
 def test_patch_user_mask_may_be_comma_separated(client, admin, team):
     response = client.patch(
         "/api/v1/users/bob?update_mask=first_name,last_name",
-        json={"first_name": "B", "last_name": "C", "email": "ignored@example.org"},
+        json=user_patch("bob", first_name="B", last_name="C", email="ignored@example.org"),
         auth=admin,
     )
     assert (response.json()["first_name"], response.json()["last_name"]) == ("B", "C")
@@ -66,7 +73,7 @@ def test_new_password_takes_effect_on_the_next_request(client, admin, make_user)
     assert client.get("/api/v1/dags", auth=old).status_code == 200  # now cached
     assert client.get("/api/v1/dags", auth=old).status_code == 200
     response = client.patch(
-        "/api/v1/users/pat?update_mask=password", json={"password": "brand-new-pw"}, auth=admin
+        "/api/v1/users/pat?update_mask=password", json=user_patch("pat", password="brand-new-pw"), auth=admin
     )
     assert response.status_code == 200
     assert_problem(client.get("/api/v1/dags", auth=old), 401)
@@ -76,25 +83,25 @@ def test_new_password_takes_effect_on_the_next_request(client, admin, make_user)
 def test_role_change_takes_effect_on_the_next_request(client, admin, make_user):
     pat = make_user("pat", "Viewer")
     assert client.get("/api/v1/dags", auth=pat).status_code == 200
-    client.patch("/api/v1/users/pat", json={"roles": [{"name": "Public"}]}, auth=admin)
+    client.patch("/api/v1/users/pat", json=user_patch("pat", roles=[{"name": "Public"}]), auth=admin)
     assert_problem(client.get("/api/v1/dags", auth=pat), 403)
-    client.patch("/api/v1/users/pat", json={"roles": [{"name": "Admin"}]}, auth=admin)
+    client.patch("/api/v1/users/pat", json=user_patch("pat", roles=[{"name": "Admin"}]), auth=admin)
     assert client.get("/api/v1/users", auth=pat).status_code == 200
 
 
 def test_deactivated_user_is_refused_at_once(client, admin, make_user):
     pat = make_user("pat", "Viewer")
     assert client.get("/api/v1/dags", auth=pat).status_code == 200
-    client.patch("/api/v1/users/pat?update_mask=active", json={"active": False}, auth=admin)
+    client.patch("/api/v1/users/pat?update_mask=active", json=user_patch("pat", active=False), auth=admin)
     assert_problem(client.get("/api/v1/dags", auth=pat), 401)
-    client.patch("/api/v1/users/pat?update_mask=active", json={"active": True}, auth=admin)
+    client.patch("/api/v1/users/pat?update_mask=active", json=user_patch("pat", active=True), auth=admin)
     assert client.get("/api/v1/dags", auth=pat).status_code == 200
 
 
 def test_renamed_user_signs_in_with_the_new_name_only(client, admin, make_user):
     pat = make_user("pat", "Viewer")
     assert client.get("/api/v1/dags", auth=pat).status_code == 200
-    response = client.patch("/api/v1/users/pat", json={"username": "patricia"}, auth=admin)
+    response = client.patch("/api/v1/users/pat", json=user_patch("pat", username="patricia"), auth=admin)
     assert response.json()["username"] == "patricia"
     assert_problem(client.get("/api/v1/dags", auth=pat), 401)
     assert client.get("/api/v1/dags", auth=("patricia", pat[1])).status_code == 200
@@ -110,7 +117,8 @@ def test_renamed_user_signs_in_with_the_new_name_only(client, admin, make_user):
     ],
 )
 def test_patch_user_conflicts_change_nothing(client, admin, team, body, status, detail):
-    assert_problem(client.patch("/api/v1/users/bob", json=body, auth=admin), status, detail)
+    response = client.patch("/api/v1/users/bob", json=user_patch("bob", **body), auth=admin)
+    assert_problem(response, status, detail)
     bob = client.get("/api/v1/users/bob", auth=admin).json()
     assert (bob["email"], bob["roles"]) == ("bob@example.org", [{"name": "Viewer"}])
 
@@ -121,18 +129,24 @@ def test_patch_user_conflicts_change_nothing(client, admin, team, body, status, 
     ids=["deactivate", "demote", "strip"],
 )
 def test_last_active_admin_keeps_admin_and_stays_active(client, admin, body):
-    assert_problem(client.patch("/api/v1/users/admin", json=body, auth=admin), 409, "last active Admin")
+    response = client.patch("/api/v1/users/admin", json=user_patch("admin", **body), auth=admin)
+    assert_problem(response, 409, "last active Admin")
     assert client.get("/api/v1/users/admin", auth=admin).json()["roles"] == [{"name": "Admin"}]
 
 
 def test_an_admin_may_step_down_when_another_remains(client, admin, make_user):
     make_user("second", "Admin")
-    response = client.patch("/api/v1/users/admin", json={"roles": [{"name": "Viewer"}]}, auth=admin)
+    body = user_patch("admin", roles=[{"name": "Viewer"}])
+    response = client.patch("/api/v1/users/admin", json=body, auth=admin)
     assert response.status_code == 200
     assert_problem(client.get("/api/v1/users", auth=admin), 403)
     # an inactive admin does not count: `second` is now the last one
     assert_problem(
-        client.patch("/api/v1/users/second", json={"active": False}, auth=("second", FIXTURE_PASSWORD)),
+        client.patch(
+            "/api/v1/users/second",
+            json=user_patch("second", active=False),
+            auth=("second", FIXTURE_PASSWORD),
+        ),
         409,
     )
 
@@ -149,7 +163,7 @@ def test_failed_and_successful_logins_are_counted(client, admin, make_user):
         assert_problem(client.get("/api/v1/dags", auth=("pat", "wrong")), 401)
     assert client.get("/api/v1/dags", auth=("pat", FIXTURE_PASSWORD)).status_code == 200
     pat = client.get("/api/v1/users/pat", auth=admin).json()
-    assert pat["failed_login_count"] == 2
+    assert pat["fail_login_count"] == 2
     assert pat["login_count"] == 1
     assert pat["last_login"] is not None
 

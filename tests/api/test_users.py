@@ -15,7 +15,7 @@ USER_FIELDS = {
     "active",
     "last_login",
     "login_count",
-    "failed_login_count",
+    "fail_login_count",
     "roles",
     "created_on",
     "changed_on",
@@ -88,7 +88,7 @@ def test_list_users_orders(client, admin, team, order_by, expected):
         "active",
         "last_login",
         "login_count",
-        "failed_login_count",
+        "fail_login_count",
         "created_on",
         "changed_on",
     ],
@@ -194,7 +194,7 @@ def test_create_user_needs_permission(client, viewer):
 
 def test_create_user_is_audited_without_the_password(client, admin):
     client.post("/api/v1/users", json=user_body("dora"), auth=admin)
-    [row] = audit_rows("post_user")
+    [row] = audit_rows("api.post_user")
     assert row.owner == "admin"
     assert PASSWORD not in (row.extra or "")
     assert '"password": "***"' in (row.extra or "")

@@ -40,13 +40,18 @@ def test_post_variable_answers_it(client, admin):
 
 def test_post_variable_without_description(client, admin):
     response = client.post(URL, json={"key": "k", "value": ""}, auth=admin)
-    assert response.json() == {"key": "k", "value": "", "description": None}
+    assert response.json() == {"key": "k", "value": ""}  # Airflow answers the fields it was sent
+    assert client.get(f"{URL}/k", auth=admin).json() == {"key": "k", "value": "", "description": None}
 
 
-def test_post_duplicate_variable_is_409_and_changes_nothing(client, admin):
-    client.post(URL, json={"key": "dup", "value": "first"}, auth=admin)
-    assert_problem(client.post(URL, json={"key": "dup", "value": "second"}, auth=admin), 409, "'dup'")
-    assert client.get(f"{URL}/dup", auth=admin).json()["value"] == "first"
+def test_post_existing_variable_overwrites_it_as_airflow_does(client, admin):
+    client.post(URL, json={"key": "dup", "value": "first", "description": "old"}, auth=admin)
+    response = client.post(URL, json={"key": "dup", "value": "second"}, auth=admin)
+    assert response.status_code == 200
+    assert response.json() == {"key": "dup", "value": "second"}
+    stored = client.get(f"{URL}/dup", auth=admin).json()
+    assert stored == {"key": "dup", "value": "second", "description": None}
+    assert client.get(URL, auth=admin).json()["total_entries"] == 1
 
 
 @pytest.mark.parametrize(
@@ -181,7 +186,8 @@ def test_patch_variable_with_mask_changes_only_masked_fields(client, admin, thre
 
 
 def test_patch_variable_without_mask_applies_every_field_sent(client, admin, three_variables):
-    response = client.patch(f"{URL}/batch_size", json={"value": "1000", "description": None}, auth=admin)
+    body = {"key": "batch_size", "value": "1000", "description": None}
+    response = client.patch(f"{URL}/batch_size", json=body, auth=admin)
     assert response.json() == {"key": "batch_size", "value": "1000", "description": None}
     assert client.get(f"{URL}/batch_size", auth=admin).json()["value"] == "1000"
 
@@ -194,11 +200,29 @@ def test_patch_variable_accepts_its_own_key_and_refuses_another(client, admin, t
     assert client.get(f"{URL}/region", auth=admin).json()["value"] == "ap-1"
 
 
-def test_patch_variable_mask_ignores_a_different_key_in_the_body(client, admin, three_variables):
+def test_patch_variable_refuses_a_different_key_even_with_a_mask(client, admin, three_variables):
     response = client.patch(
-        f"{URL}/region?update_mask=description", json={"key": "zone", "description": "d"}, auth=admin
+        f"{URL}/region?update_mask=description",
+        json={"key": "zone", "value": "v", "description": "d"},
+        auth=admin,
     )
-    assert response.json() == {"key": "region", "value": "eu-west-1", "description": "d"}
+    assert_problem(response, 400, "key cannot be changed")
+    assert response.json()["title"] == "Invalid post body"
+    assert client.get(f"{URL}/region", auth=admin).json()["description"] != "d"
+
+
+@pytest.mark.parametrize("query", ["", "update_mask=description"])
+def test_patch_variable_needs_key_and_value_as_airflow_does(client, admin, three_variables, query):
+    response = client.patch(f"{URL}/region?{query}", json={"description": "d"}, auth=admin)
+    assert_problem(response, 400, "['key', 'value']")
+    assert response.json()["title"] == "Invalid Variable schema"
+    assert client.get(f"{URL}/region", auth=admin).json()["description"] != "d"
+
+
+def test_post_variable_without_value_is_airflows_invalid_variable_schema(client, admin):
+    response = client.post(URL, json={"key": "k"}, auth=admin)
+    assert_problem(response, 400, "value")
+    assert response.json()["title"] == "Invalid Variable schema"
 
 
 @pytest.mark.parametrize(
@@ -245,13 +269,16 @@ def test_delete_variable_needs_delete_permission(client, viewer, three_variables
 
 
 def test_variable_changes_are_audited_with_secret_values_masked(client, admin, three_variables):
-    client.patch(f"{URL}/partner_api_token", json={"value": "tok-456"}, auth=admin)
+    patched = client.patch(
+        f"{URL}/partner_api_token", json={"key": "partner_api_token", "value": "tok-456"}, auth=admin
+    )
+    assert patched.status_code == 200
     client.delete(f"{URL}/region", auth=admin)
     rows = event_log()
     assert [row["event"] for row in rows] == [
-        *(["post_variables"] * 3),
-        "patch_variable",
-        "delete_variable",
+        *(["api.variable.create"] * 3),
+        "api.variable.edit",
+        "api.variable.delete",
     ]
     assert "tok-123" not in str(rows)
     assert "tok-456" not in str(rows)

@@ -46,7 +46,10 @@ def test_user_lifecycle(sdk, live_server, example_dags):
     assert fetched.last_login is None
 
     patched = api.patch_user(
-        "sdk_user", User(first_name="Renamed", last_name="ignored"), update_mask=["first_name"]
+        "sdk_user",
+        # Airflow wants the user's names and email in the body even with a mask.
+        User(first_name="Renamed", last_name="ignored", username="sdk_user", email="sdk_user@example.org"),
+        update_mask=["first_name"],
     )
     assert (patched.first_name, patched.last_name) == ("Renamed", "User")
 
@@ -69,7 +72,8 @@ def test_password_change_through_the_sdk(sdk, live_server, example_dags):
     api.post_user(
         User(username="sdk2", email="sdk2@example.org", first_name="S", last_name="D", password="first-pw")
     )
-    api.patch_user("sdk2", User(password="second-pw"), update_mask=["password"])
+    identity = {"username": "sdk2", "email": "sdk2@example.org", "first_name": "S", "last_name": "D"}
+    api.patch_user("sdk2", User(password="second-pw", **identity), update_mask=["password"])
     url = f"{live_server}/api/v1/dags"
     assert httpx.get(url, auth=("sdk2", "first-pw")).status_code == 401
     assert httpx.get(url, auth=("sdk2", "second-pw")).status_code == 403  # Public: signed in, no DAGs

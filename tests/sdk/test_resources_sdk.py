@@ -90,9 +90,10 @@ def test_variable_journey(sdk):
     patched = api.patch_variable("sdk_var", Variable(key="sdk_var", value="2"), update_mask=["value"])
     assert (patched.value, patched.description) == ("2", "from the SDK")
 
-    with pytest.raises(ApiException) as conflict:
-        api.post_variables(Variable(key="sdk_var", value="again"))
-    problem_of(conflict.value, 409, "AlreadyExists")
+    # As in Airflow, posting an existing key overwrites the variable.
+    again = api.post_variables(Variable(key="sdk_var", value="again"))
+    assert again.value == "again"
+    assert api.get_variable("sdk_var").value == "again"
 
     api.delete_variable("sdk_var")
     with pytest.raises(NotFoundException) as missing:
@@ -121,7 +122,7 @@ def test_pool_journey(sdk):
     problem_of(conflict.value, 409, "AlreadyExists")
     with pytest.raises(ApiException) as protected:
         api.delete_pool("default_pool")
-    assert "default_pool cannot be deleted" in problem_of(protected.value, 400, "BadRequest")["detail"]
+    assert "Default Pool can't be deleted" in problem_of(protected.value, 400, "BadRequest")["detail"]
 
     api.delete_pool("sdk_pool_2")
     with pytest.raises(NotFoundException) as missing:

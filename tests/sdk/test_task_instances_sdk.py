@@ -153,7 +153,10 @@ def test_clear_and_set_state_through_the_dag_api(sdk, feeds_run):
             task_id="check_feeds",
             dag_run_id="p1",
             new_state=UpdateTaskState("failed"),
+            include_upstream=False,
             include_downstream=True,
+            include_future=False,
+            include_past=False,
             dry_run=False,
         ),
     )

@@ -11,7 +11,7 @@ from orchestrator_api.config import PREFIX, get_settings
 from orchestrator_api.connection_testing import Target, try_connection
 from orchestrator_api.models.resources import Connection
 from orchestrator_api.pagination import SortColumn, paginate
-from orchestrator_api.patching import apply_patch
+from orchestrator_api.patching import PatchRules, apply_patch
 from orchestrator_api.problems import PermissionDenied
 from orchestrator_api.queries import get_or_404, refuse_duplicate
 from orchestrator_api.schemas.common import dump, dump_many
@@ -31,7 +31,11 @@ CONNECTION_SORTABLE: dict[str, SortColumn] = {
     "port": Connection.port,
 }
 
-FROZEN_ID = {"connection_id": "connection_id cannot be changed; it must equal the connection id in the path"}
+# Airflow merges a connection PATCH (fields left out keep their values) and never changes its id.
+PATCH_RULES = PatchRules(
+    frozen={"connection_id": "connection_id cannot be changed; it must equal the connection id in the path"},
+    replace=False,
+)
 
 
 def _connection_or_404(connection_id: str) -> Connection:
@@ -76,7 +80,7 @@ def patch_connection(
 ) -> dict[str, Any]:
     connection = _connection_or_404(connection_id)
     stored_extra = connection.extra
-    changed = apply_patch(connection, body, update_mask, schema=connection_schema, frozen=FROZEN_ID)
+    changed = apply_patch(connection, body, update_mask, schema=connection_schema, rules=PATCH_RULES)
     if "extra" in changed:
         # An answer of ours carries `***` in place of secrets; sending it back must not overwrite them.
         connection.extra = restore_masked_extra(connection.extra, stored_extra)

@@ -29,14 +29,16 @@ def _fileloc(file_token: str, action: str) -> str:
         )
         if visible is not None:
             return fileloc
-    raise NotFound(detail="No DAG file matches this token; use a file_token the API gave you")
+    raise NotFound(
+        title="DAG file not found", detail="No DAG file matches this token; use a file_token the API gave you"
+    )
 
 
 def get_dag_source(file_token: str) -> Any:
     fileloc = _fileloc(file_token, CAN_READ)
     source = db.session().scalar(select(DagCode.source_code).where(DagCode.fileloc == fileloc))
     if source is None:
-        raise NotFound(detail="The source of this DAG file is not stored")
+        raise NotFound(title="DAG file not found", detail="The source of this DAG file is not stored")
     if flask.request.accept_mimetypes.best_match(["application/json", "text/plain"]) == "text/plain":
         return flask.Response(source, mimetype="text/plain")
     return {"content": source}
@@ -45,7 +47,7 @@ def get_dag_source(file_token: str) -> Any:
 def reparse_dag_file(file_token: str) -> tuple[str, int]:
     path = Path(_fileloc(file_token, CAN_EDIT))
     if not path.parent.is_dir():
-        raise NotFound(detail="The folder of this DAG file no longer exists")
+        raise NotFound(title="DAG file not found", detail="The folder of this DAG file no longer exists")
     # The file's own folder, not the configured one: DAGs may have been synced with --dags-folder.
     sync_file(db.session(), path, path.parent)
     return "", 201

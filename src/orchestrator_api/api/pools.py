@@ -7,9 +7,9 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from orchestrator_api import db
-from orchestrator_api.models.resources import DEFAULT_POOL, Pool
+from orchestrator_api.models.resources import Pool
 from orchestrator_api.pagination import SortColumn, paginate
-from orchestrator_api.patching import apply_patch, parse_update_mask
+from orchestrator_api.patching import PatchRules, apply_plan, plan_patch
 from orchestrator_api.pool_usage import NO_USAGE, SlotUsage, slot_usage
 from orchestrator_api.problems import AlreadyExists, BadRequest
 from orchestrator_api.queries import get_or_404, refuse_duplicate
@@ -67,11 +67,15 @@ def get_pool(pool_name: str) -> dict[str, Any]:
     return _dump_with_usage(_pool_or_404(pool_name))
 
 
-def _new_name(pool: Pool, body: dict[str, Any], update_mask: list[str] | None) -> str | None:
-    """The name this PATCH gives the pool, when it renames it."""
-    mask = parse_update_mask(update_mask)
-    name = body.get("name") if mask is None or "name" in mask else None
-    return name if isinstance(name, str) and name != pool.pool else None
+# As in Airflow, a PATCH without a mask carries the name and the slots; include_deferred left out goes back
+# to false. The default pool keeps its name.
+PATCH_RULES = PatchRules(required=("name", "slots"), defaults={"include_deferred": False})
+DEFAULT_POOL_RULES = PatchRules(
+    frozen={"name": "Default Pool's name can't be modified"},
+    frozen_with_mask=False,
+    required=("name", "slots"),
+    defaults={"include_deferred": False},
+)
 
 
 def _refuse_while_in_use(pool: Pool, usage: SlotUsage, change: str) -> None:
@@ -87,14 +91,14 @@ def _refuse_while_in_use(pool: Pool, usage: SlotUsage, change: str) -> None:
 def patch_pool(pool_name: str, body: dict[str, Any], update_mask: list[str] | None = None) -> dict[str, Any]:
     pool = _pool_or_404(pool_name)
     usage = slot_usage(db.session(), [pool.pool])
-    new_name = _new_name(pool, body, update_mask)
-    if new_name is not None:
-        if pool.is_default:
-            raise BadRequest(detail=f"{DEFAULT_POOL} cannot be renamed")
-        refuse_duplicate(Pool.pool == new_name, detail=f"Pool {new_name!r} already exists")
-        _refuse_while_in_use(pool, usage.get(pool.pool, NO_USAGE), "rename")
     schema = PoolSchema(usage=usage)
-    apply_patch(pool, body, update_mask, schema=schema)
+    rules = DEFAULT_POOL_RULES if pool.is_default else PATCH_RULES
+    plan = plan_patch(pool, body, update_mask, schema=schema, rules=rules)
+    new_name = plan.get("pool") if plan.get("pool") != pool.pool else None
+    if new_name is not None:
+        refuse_duplicate(Pool.pool == new_name, detail=f"Pool: {new_name} already exists")
+        _refuse_while_in_use(pool, usage.get(pool.pool, NO_USAGE), "rename")
+    apply_plan(pool, plan)
     # Task instances may already name the new pool (waiting for it to exist): count under the new name.
     return dump(schema, pool) if new_name is None else _dump_with_usage(pool)
 
@@ -102,7 +106,7 @@ def patch_pool(pool_name: str, body: dict[str, Any], update_mask: list[str] | No
 def delete_pool(pool_name: str) -> tuple[str, int]:
     pool = _pool_or_404(pool_name)
     if pool.is_default:
-        raise BadRequest(detail=f"{DEFAULT_POOL} cannot be deleted")
+        raise BadRequest(detail="Default Pool can't be deleted")
     _refuse_while_in_use(pool, slot_usage(db.session(), [pool.pool]).get(pool.pool, NO_USAGE), "delete")
     db.session().execute(delete(Pool).where(Pool.pool == pool_name))
     return "", 204

@@ -15,7 +15,7 @@ from orchestrator_api import db
 from orchestrator_api.instance import bump_rbac_version
 from orchestrator_api.models.auth import Role
 from orchestrator_api.pagination import SortColumn, paginate
-from orchestrator_api.patching import apply_patch
+from orchestrator_api.patching import PatchRules, apply_patch
 from orchestrator_api.problems import AlreadyExists
 from orchestrator_api.queries import get_or_404, refuse_duplicate
 from orchestrator_api.schemas.auth import role_schema
@@ -24,9 +24,14 @@ from orchestrator_api.security.accounts import ADMIN_ROLE, forget_role
 
 ROLE_SORTABLE: dict[str, SortColumn] = {"name": Role.name, "role_id": Role.id}
 
+# As in Airflow, a role PATCH carries the role's name even with a mask.
+PATCH_RULES = PatchRules(required=("name",), required_with_mask=True)
+
 
 def _role_or_404(role_name: str) -> Role:
-    return get_or_404(Role, Role.name == role_name, detail=f"Role {role_name!r} not found")
+    return get_or_404(
+        Role, Role.name == role_name, title="Role not found", detail=f"Role {role_name!r} not found"
+    )
 
 
 def _ensure_name_free(role: Role) -> None:
@@ -72,7 +77,7 @@ def get_role(role_name: str) -> dict[str, Any]:
 def patch_role(role_name: str, body: dict[str, Any], update_mask: list[str] | None = None) -> dict[str, Any]:
     role = _role_or_404(role_name)
     granted_before = _grants(role)
-    changed = apply_patch(role, body, update_mask, schema=role_schema)
+    changed = apply_patch(role, body, update_mask, schema=role_schema, rules=PATCH_RULES)
     renamed = "name" in changed
     regranted = _grants(role) != granted_before
     if role_name == ADMIN_ROLE and (renamed or regranted):

@@ -13,7 +13,7 @@ from orchestrator_api.orchestration.reads import instances_select, same_instance
 from orchestrator_api.pagination import SortColumn, paginate
 from orchestrator_api.problems import NotFound
 from orchestrator_api.schemas.common import dump, dump_many
-from orchestrator_api.schemas.task_instance import task_instance_schema
+from orchestrator_api.schemas.task_instance import task_instance_try_schema
 
 TRY_SORT_FIELDS = ("try_number", "start_date", "end_date", "state", "duration")
 
@@ -42,10 +42,9 @@ def _list(dag_id: str, run_id: str, task_id: str, map_index: int, **page: Any) -
     result = paginate(
         stmt, **page, sortable=sortable, default="try_number", tiebreak=[tries.c.try_number], scalars=False
     )
-    if not result.rows:
-        instance_or_404(dag_id, run_id, task_id, map_index)
+    # As in Airflow, a path that names no task instance lists no tries (200, empty), not a 404.
     rows = [row._mapping for row in result.rows]
-    return {"task_instances": dump_many(task_instance_schema, rows), "total_entries": result.total}
+    return {"task_instances": dump_many(task_instance_try_schema, rows), "total_entries": result.total}
 
 
 def _one(dag_id: str, run_id: str, task_id: str, map_index: int, try_number: int) -> dict[str, Any]:
@@ -58,7 +57,7 @@ def _one(dag_id: str, run_id: str, task_id: str, map_index: int, try_number: int
             detail=f"Try {try_number} of the {describe_instance(dag_id, run_id, task_id, map_index)} "
             "never happened",
         )
-    return dump(task_instance_schema, row._mapping)
+    return dump(task_instance_try_schema, row._mapping)
 
 
 def get_task_instance_tries(

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from orchestrator_api import db
 from orchestrator_api.models.auth import User
 from orchestrator_api.pagination import SortColumn, paginate
-from orchestrator_api.patching import apply_patch
+from orchestrator_api.patching import PatchRules, apply_patch
 from orchestrator_api.problems import AlreadyExists
 from orchestrator_api.schemas.auth import user_schema
 from orchestrator_api.schemas.common import dump, dump_many
@@ -41,6 +41,9 @@ USER_SORTABLE: dict[str, SortColumn] = {
 
 # Attributes whose change must invalidate cached credentials and the user's tokens' role sets.
 _AUTH_ATTRIBUTES = frozenset({"password_hash", "roles", "active", "username"})
+
+# As in Airflow, a user PATCH carries the user's names and email even with a mask; the password is optional.
+PATCH_RULES = PatchRules(required=("first_name", "last_name", "username", "email"), required_with_mask=True)
 
 
 def _ensure_unique(user: User) -> None:
@@ -92,7 +95,7 @@ def get_user(username: str) -> dict[str, Any]:
 def patch_user(username: str, body: dict[str, Any], update_mask: list[str] | None = None) -> dict[str, Any]:
     user = user_or_404(username)
     was_active_admin = is_active_admin(user)
-    changed = apply_patch(user, body, update_mask, schema=user_schema)
+    changed = apply_patch(user, body, update_mask, schema=user_schema, rules=PATCH_RULES)
     if changed & {"username", "email"}:
         _ensure_unique(user)
     if was_active_admin and not is_active_admin(user):

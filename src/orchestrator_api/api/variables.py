@@ -9,8 +9,8 @@ from sqlalchemy import delete, select
 from orchestrator_api import db
 from orchestrator_api.models.resources import Variable
 from orchestrator_api.pagination import SortColumn, paginate
-from orchestrator_api.patching import apply_patch
-from orchestrator_api.queries import get_or_404, refuse_duplicate
+from orchestrator_api.patching import PatchRules, apply_patch
+from orchestrator_api.queries import get_or_404
 from orchestrator_api.schemas.common import dump, dump_many
 from orchestrator_api.schemas.variable import variable_item_schema, variable_schema
 
@@ -21,7 +21,12 @@ VARIABLE_SORTABLE: dict[str, SortColumn] = {
     "description": Variable.description,
 }
 
-FROZEN_KEY = {"key": "key cannot be changed; it must equal the variable key in the path"}
+# As in Airflow, a PATCH carries the whole variable (key and value) even with a mask, and no other key.
+PATCH_RULES = PatchRules(
+    frozen={"key": "key cannot be changed; it must equal the variable key in the path"},
+    required=("key", "value"),
+    required_with_mask=True,
+)
 
 
 def _variable_or_404(variable_key: str) -> Variable:
@@ -47,13 +52,22 @@ def get_variables(limit: int | None = None, offset: int = 0, order_by: str | Non
 
 
 def post_variables(body: dict[str, Any]) -> dict[str, Any]:
+    """Create the variable, or overwrite the one with that key (Airflow's `POST /variables` is an upsert)."""
     values: dict[str, Any] = variable_schema.load(body)
-    refuse_duplicate(Variable.key == values["key"], detail=f"Variable {values['key']!r} already exists")
-    variable = Variable(**values)
     session = db.session()
-    session.add(variable)
+    variable = session.scalars(select(Variable).where(Variable.key == values["key"])).first()
+    if variable is None:
+        variable = Variable(**values)
+        session.add(variable)
+    else:
+        # Airflow's upsert sets the value and the description (None when the body has none).
+        variable.val = values["val"]
+        variable.description = values.get("description")
     session.flush()
-    return dump(variable_schema, variable)
+    answer = dump(variable_schema, variable)
+    if "description" not in body:
+        answer.pop("description", None)  # Airflow answers the fields it was sent
+    return answer
 
 
 def get_variable(variable_key: str) -> dict[str, Any]:
@@ -64,7 +78,7 @@ def patch_variable(
     variable_key: str, body: dict[str, Any], update_mask: list[str] | None = None
 ) -> dict[str, Any]:
     variable = _variable_or_404(variable_key)
-    apply_patch(variable, body, update_mask, schema=variable_schema, frozen=FROZEN_KEY)
+    apply_patch(variable, body, update_mask, schema=variable_schema, rules=PATCH_RULES)
     return dump(variable_schema, variable)
 
 

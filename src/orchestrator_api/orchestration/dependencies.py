@@ -168,7 +168,7 @@ def _pool_dependencies(session: Session, instance: TaskInstance) -> list[Depende
     pool = session.scalars(select(Pool).where(Pool.pool == instance.pool)).first()
     if pool is None:
         return [Dependency("Pool Slots Available", f"Pool {instance.pool!r} does not exist.")]
-    if pool.slots < 0:  # an unlimited pool
+    if pool.slots == -1:  # an unlimited pool (other negative counts leave no open slot, as in Airflow)
         return []
     occupying = ["running", "queued", *(["deferred"] if pool.include_deferred else [])]
     occupied = session.scalar(

@@ -15,6 +15,7 @@ from itsdangerous import BadData, URLSafeSerializer
 
 from orchestrator_api.config import get_settings
 from orchestrator_api.instance import secret_key
+from orchestrator_api.problem_titles import BAD_LOG_TOKEN
 from orchestrator_api.problems import BadRequest
 
 _SALT = "task-log-continuation"
@@ -61,12 +62,12 @@ def token_offset(token: str, key: LogKey) -> int:
     try:
         payload = _serializer().loads(token)
     except BadData:
-        raise BadRequest(detail="The continuation token is not valid") from None
+        raise BadRequest(title=BAD_LOG_TOKEN, detail="The continuation token is not valid") from None
     if not isinstance(payload, dict):
-        raise BadRequest(detail="The continuation token is not valid")
+        raise BadRequest(title=BAD_LOG_TOKEN, detail="The continuation token is not valid")
     offset = payload.get("offset")
     if payload.get("log") != key.as_list() or not isinstance(offset, int) or offset < 0:
-        raise BadRequest(detail="The continuation token belongs to another log")
+        raise BadRequest(title=BAD_LOG_TOKEN, detail="The continuation token belongs to another log")
     return offset
 
 

@@ -101,10 +101,14 @@ def create_dag_run(
         )
     ).first()
     if clash is not None:
+        # Airflow's wording, which scripts grep for ("already exists").
         if clash.run_id == run_id:
-            raise AlreadyExists(detail=f"DAG {dag.dag_id!r} already has a run with id {run_id!r}")
+            raise AlreadyExists(
+                detail=f"DAGRun with DAG ID: '{dag.dag_id}' and DAGRun ID: '{run_id}' already exists"
+            )
         raise AlreadyExists(
-            detail=f"DAG {dag.dag_id!r} already has a run at logical date {logical_date.isoformat()}"
+            detail=f"DAGRun with DAG ID: '{dag.dag_id}' and DAGRun logical date: "
+            f"'{logical_date.isoformat(sep=' ')}' already exists"
         )
     run = DagRun(
         dag_id=dag.dag_id,

@@ -30,7 +30,8 @@ class UserSchema(Schema):
     active = fields.Boolean()
     last_login = UTCDateTime(dump_only=True, allow_none=True)
     login_count = fields.Integer(dump_only=True)
-    failed_login_count = fields.Integer(dump_only=True)
+    # Airflow sends the counter under FAB's column name.
+    fail_login_count = fields.Integer(attribute="failed_login_count", dump_only=True)
     roles = fields.List(fields.Nested(NameSchema))
     created_on = UTCDateTime(dump_only=True)
     changed_on = UTCDateTime(dump_only=True)

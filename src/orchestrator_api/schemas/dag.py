@@ -72,18 +72,26 @@ class DagDetailSchema(DagSchema):
     params = fields.Method("_params", dump_only=True)
     is_paused_upon_creation = fields.Boolean(dump_only=True)
     last_parsed = UTCDateTime(attribute="last_parsed_time", dump_only=True)
-    template_search_path = fields.Raw(dump_only=True)
+    template_searchpath = fields.Raw(attribute="template_search_path", dump_only=True)
     render_template_as_native_obj = fields.Boolean(dump_only=True)
 
     def _dag_run_timeout(self, dag: Dag) -> dict[str, Any] | None:
         return timedelta_object(dag.dag_run_timeout_seconds)
 
     def _params(self, dag: Dag) -> dict[str, Any]:
-        # Airflow answers each param as an object, not the bare value; clients read its `value`.
-        return {
-            name: {"value": value, "description": None, "schema": {}}
-            for name, value in (dag.params or {}).items()
-        }
+        return serialized_params(dag.params)
+
+
+# The class path Airflow tags each serialised parameter with.
+PARAM_CLASS = "airflow.models.param.Param"
+
+
+def serialized_params(params: dict[str, Any] | None) -> dict[str, Any]:
+    """Parameters as Airflow answers them: an object per param, not the bare value; clients read `value`."""
+    return {
+        name: {"__class": PARAM_CLASS, "value": value, "description": None, "schema": {}}
+        for name, value in (params or {}).items()
+    }
 
 
 class TaskSchema(Schema):
@@ -98,21 +106,31 @@ class TaskSchema(Schema):
     depends_on_past = fields.Boolean(dump_only=True)
     is_mapped = fields.Boolean(dump_only=True)
     wait_for_downstream = fields.Boolean(dump_only=True)
-    retries = fields.Integer(dump_only=True)
+    # Airflow sends these counts as JSON numbers with a fraction (1.0), and no `executor`.
+    retries = fields.Float(dump_only=True)
     queue = fields.String(dump_only=True)
-    executor = fields.String(dump_only=True)
     pool = fields.String(dump_only=True)
-    pool_slots = fields.Integer(dump_only=True)
+    pool_slots = fields.Float(dump_only=True)
     execution_timeout = fields.Method("_execution_timeout", dump_only=True)
     retry_delay = fields.Method("_retry_delay", dump_only=True)
     retry_exponential_backoff = fields.Boolean(dump_only=True)
-    priority_weight = fields.Integer(dump_only=True)
+    priority_weight = fields.Float(dump_only=True)
     weight_rule = fields.String(dump_only=True)
     ui_color = fields.String(dump_only=True)
     ui_fgcolor = fields.String(dump_only=True)
     template_fields = fields.List(fields.String(), dump_only=True)
     downstream_task_ids = fields.List(fields.String(), dump_only=True)
     doc_md = fields.String(dump_only=True)
+    operator_name = fields.String(attribute="operator", dump_only=True)
+    params = fields.Method("_params", dump_only=True)
+
+    def __init__(self, dag_params: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.dag_params = dag_params
+
+    def _params(self, task: Task) -> dict[str, Any]:
+        # A task's params are its DAG's (tasks here declare none of their own).
+        return serialized_params(self.dag_params)
 
     def _class_ref(self, task: Task) -> dict[str, str]:
         return class_reference(task.operator, task.operator_module)
@@ -121,7 +139,8 @@ class TaskSchema(Schema):
         return task.task_display_name or task.task_id
 
     def _extra_links(self, task: Task) -> list[dict[str, Any]]:
-        return [{"class_ref": class_reference(name, "")} for name in sorted(task.extra_links or {})]
+        # Airflow sends each link's class reference as the item itself (its spec wraps it in `class_ref`).
+        return [class_reference(name, "") for name in sorted(task.extra_links or {})]
 
     def _execution_timeout(self, task: Task) -> dict[str, Any] | None:
         return timedelta_object(task.execution_timeout_seconds)

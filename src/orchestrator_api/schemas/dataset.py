@@ -34,6 +34,8 @@ class DatasetSchema(Schema):
     updated_at = UTCDateTime()
     consuming_dags = fields.List(fields.Nested(DagScheduleReferenceSchema))
     producing_tasks = fields.List(fields.Nested(TaskOutletReferenceSchema))
+    # Airflow 2.10 sends the aliases resolving to a dataset; there are none here.
+    aliases = fields.Function(lambda _dataset: [])
 
 
 class BasicDagRunSchema(Schema):
@@ -80,9 +82,9 @@ class QueuedEventSchema(Schema):
 
 
 def queued_event_collection(rows: Sequence[Any]) -> dict[str, Any]:
-    """The list under both keys: Airflow's schema says `datasets`, its server sends `queued_events`."""
+    """The list under `queued_events`, the key Airflow sends (its published schema says `datasets`)."""
     events = dump_many(queued_event_schema, rows)
-    return {"queued_events": events, "datasets": events, "total_entries": len(events)}
+    return {"queued_events": events, "total_entries": len(events)}
 
 
 dataset_schema = DatasetSchema()

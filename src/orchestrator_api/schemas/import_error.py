@@ -26,9 +26,8 @@ class DagWarningSchema(Schema):
 
 
 def dag_warning_collection(rows: Any, total: int) -> dict[str, Any]:
-    """The list under both keys: Airflow's schema says `import_errors`, its server sends `dag_warnings`."""
-    warnings = dump_many(dag_warning_schema, rows)
-    return {"import_errors": warnings, "dag_warnings": warnings, "total_entries": total}
+    """The list under `dag_warnings`, the key Airflow sends (its published schema says `import_errors`)."""
+    return {"dag_warnings": dump_many(dag_warning_schema, rows), "total_entries": total}
 
 
 import_error_schema = ImportErrorSchema()

@@ -126,6 +126,18 @@ class SetTaskInstanceNoteSchema(Schema):
 
 
 task_instance_schema = TaskInstanceSchema()
+# A try as Airflow answers it (its task-instance history row): no logical date, note, SLA, trigger or
+# rendered fields.
+TRY_EXCLUDED = (
+    "execution_date",
+    "note",
+    "sla_miss",
+    "rendered_map_index",
+    "rendered_fields",
+    "trigger",
+    "triggerer_job",
+)
+task_instance_try_schema = TaskInstanceSchema(exclude=TRY_EXCLUDED)
 task_instance_reference_schema = TaskInstanceReferenceSchema()
 list_task_instance_form_schema = ListTaskInstanceFormSchema()
 update_task_instance_schema = UpdateTaskInstanceSchema()

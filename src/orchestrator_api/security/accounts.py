@@ -29,7 +29,9 @@ DAG_ACTIONS = (CAN_READ, CAN_EDIT, CAN_DELETE)
 
 
 def user_or_404(username: str) -> User:
-    return get_or_404(User, User.username == username, detail=f"User {username!r} not found")
+    return get_or_404(
+        User, User.username == username, title="User not found", detail=f"User {username!r} not found"
+    )
 
 
 def roles_named(names: Iterable[str]) -> list[Role]:

@@ -1,0 +1,91 @@
+"""Answers that match a real Airflow 2.10.5 where its behaviour and its published spec part ways.
+
+Every expectation here was measured on an Airflow 2.10.5 webserver (basic-auth API backend): its problem
+titles per operation, the bodies it refuses, and the keys it sends.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.problems import assert_problem
+
+RUNS = "/api/v1/dags/etl_daily/dagRuns"
+
+
+@pytest.fixture
+def run(client: Any, admin: Any, example_dags: Any) -> str:
+    response = client.post(RUNS, json={"dag_run_id": "r1"}, auth=admin)
+    assert response.status_code == 200, response.text
+    return "r1"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "title"),
+    [
+        ("GET", f"{RUNS}/nope", "DAGRun not found"),
+        ("GET", f"{RUNS}/nope/upstreamDatasetEvents", "DAGRun not found"),
+        ("DELETE", f"{RUNS}/nope", "Not Found"),
+        ("PATCH", f"{RUNS}/nope", "Dag Run id nope not found in dag etl_daily"),
+        ("POST", f"{RUNS}/nope/clear", "Dag Run id nope not found in dag   etl_daily"),
+        ("PATCH", "/api/v1/dags/nope?update_mask=is_paused", "Dag with id: 'nope' not found"),
+        ("DELETE", "/api/v1/dags/nope", "Dag with id: 'nope' not found"),
+        ("GET", "/api/v1/pools/nope", "Not Found"),
+        ("GET", "/api/v1/users/nope", "User not found"),
+        ("GET", "/api/v1/roles/nope", "Role not found"),
+        ("GET", "/api/v1/eventLogs/999", "Event Log not found"),
+        ("GET", "/api/v1/dagSources/not-a-token", "Dag source not found"),
+        ("PUT", "/api/v1/parseDagFile/not-a-token", "File not found"),
+        ("GET", "/api/v1/dags/etl_daily/datasets/queuedEvent", "Queue event not found"),
+        ("GET", f"{RUNS}/r1/taskInstances/nope", "Task instance not found"),
+        ("GET", f"{RUNS}/r1/taskInstances/nope/logs/1", "TaskInstance not found"),
+        (
+            "GET",
+            f"{RUNS}/r1/taskInstances/nope/dependencies",
+            "Task Instance not found for dag_id=etl_daily, run_id=r1, task_id=nope",
+        ),
+        ("POST", "/api/v1/dags/nope/clearTaskInstances", "Dag id nope not found"),
+    ],
+)
+def test_not_found_titles_are_airflows(client, admin, run, method, path, title):
+    body = {"is_paused": True} if method == "PATCH" and "dags/nope" in path else {}
+    if path.endswith(f"{RUNS}/nope") and method == "PATCH":
+        body = {"state": "success"}
+    sent = body if method in {"POST", "PATCH", "PUT"} else None
+    response = client.request(method, path, json=sent, auth=admin)
+    assert_problem(response, 404)
+    assert response.json()["title"] == title
+
+
+def test_bad_log_token_title_is_airflows(client, admin, run):
+    response = client.get(f"{RUNS}/r1/taskInstances/extract_orders/logs/1?token=forged", auth=admin)
+    assert_problem(response, 400)
+    assert response.json()["title"] == "Bad Signature. Please use only the tokens provided by the API."
+
+
+@pytest.mark.parametrize("path", [f"{RUNS}/r1/setNote", f"{RUNS}/r1/taskInstances/extract_orders/setNote"])
+def test_a_null_note_is_refused(client, admin, run, path):
+    assert_problem(client.patch(path, json={"note": None}, auth=admin), 400, "None is not of type 'string'")
+
+
+def test_set_task_instances_state_needs_its_include_flags(client, admin, run):
+    body = {"dry_run": True, "task_id": "extract_orders", "dag_run_id": "r1", "new_state": "success"}
+    response = client.post("/api/v1/dags/etl_daily/updateTaskInstancesState", json=body, auth=admin)
+    assert_problem(response, 400, "include_")
+    flags = dict.fromkeys(("include_upstream", "include_downstream", "include_future", "include_past"), False)
+    ok = client.post("/api/v1/dags/etl_daily/updateTaskInstancesState", json={**body, **flags}, auth=admin)
+    assert ok.status_code == 200, ok.text
+
+
+def test_tries_of_a_missing_task_instance_are_an_empty_list(client, admin, run):
+    response = client.get(f"{RUNS}/r1/taskInstances/nope/tries", auth=admin)
+    assert response.status_code == 200
+    assert response.json() == {"task_instances": [], "total_entries": 0}
+
+
+def test_datasets_carry_airflows_aliases_key(client, admin, example_dags):
+    datasets = client.get("/api/v1/datasets", auth=admin).json()["datasets"]
+    assert datasets
+    assert all(dataset["aliases"] == [] for dataset in datasets)
