@@ -18,6 +18,7 @@ from pathlib import Path
 import httpx
 
 CLI = Path(sys.executable).with_name("orchestrator-api")
+START_SECONDS = 120  # generous: the CI machine may be shared and slow
 
 
 def free_port() -> int:
@@ -27,35 +28,44 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(database_url: str, log_file: Path, *, workers: int = 1, **settings: str) -> Iterator[str]:
-    """Run ``orchestrator-api serve`` on ``database_url`` until the block ends; yields its base URL.
+def serve(
+    database_url: str, log_dir: Path, *, instances: int = 1, workers: int = 1, **settings: str
+) -> Iterator[list[str]]:
+    """Run ``instances`` servers on ``database_url`` until the block ends; yields their base URLs.
 
-    ``settings`` are extra ``ORCHESTRATOR_API_*`` variables, without the prefix.
+    They start side by side (a start is mostly imports). ``settings`` are extra ``ORCHESTRATOR_API_*``
+    variables, without the prefix.
     """
-    port = free_port()
     env = {
         **os.environ,
         "ORCHESTRATOR_API_DATABASE_URL": database_url,
         **{f"ORCHESTRATOR_API_{name}": value for name, value in settings.items()},
     }
-    command = [str(CLI), "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
-    url = f"http://127.0.0.1:{port}"
-    with log_file.open("ab") as log:
-        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    started: list[tuple[str, subprocess.Popen[bytes], Path]] = []
     try:
-        _wait_until_healthy(url, process, log_file)
-        yield url
+        for number in range(instances):
+            port = free_port()
+            log_file = log_dir / f"server-{number}.log"
+            command = [str(CLI), "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+            with log_file.open("ab") as log:
+                process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+            started.append((f"http://127.0.0.1:{port}", process, log_file))
+        for url, process, log_file in started:
+            _wait_until_healthy(url, process, log_file)
+        yield [url for url, _, _ in started]
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        for _, process, _ in started:
+            process.terminate()
+        for _, process, _ in started:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], log_file: Path) -> None:
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + START_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"the server exited with {process.returncode}:\n{log_file.read_text()}")
@@ -65,4 +75,4 @@ def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], log_file: Pa
         except httpx.TransportError:
             pass
         time.sleep(0.1)
-    raise RuntimeError(f"the server did not answer within 60 s:\n{log_file.read_text()}")
+    raise RuntimeError(f"the server did not answer within {START_SECONDS} s:\n{log_file.read_text()}")

@@ -33,7 +33,7 @@ def test_stateful_walk_over_links_finds_no_failure(
     database: str, admin: tuple[str, str], example_dags: list[str], tmp_path: Path
 ) -> None:
     seed_contract_data(admin)
-    with serve(database, tmp_path / "server.log", workers=2) as url:
+    with serve(database, tmp_path, workers=2) as (url,):
         run = subprocess.run(
             [
                 str(SCHEMATHESIS),
