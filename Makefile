@@ -11,11 +11,12 @@ export ORCHESTRATOR_API_DATABASE_URL ?= sqlite:///$(CURDIR)/var/orchestrator-api
 export ORCHESTRATOR_API_DAGS_FOLDER ?= $(CURDIR)/examples/dags
 export ORCHESTRATOR_API_LOGS_FOLDER ?= $(CURDIR)/var/logs
 
-.PHONY: help install install-test run serve test lint fmt bench docker clean
+.PHONY: help install install-test run serve test test-sqlite test-postgres lint fmt bench docker clean
 
 help:
 	@echo "make run    install, migrate, create the admin user, load examples/dags, serve on $(HOST):$(PORT)"
-	@echo "make test   install the test extras and run the whole suite"
+	@echo "make test   install the test extras and run the whole suite on SQLite, then on PostgreSQL"
+	@echo "make test-sqlite / make test-postgres   one backend only (PYTEST_ARGS=... to pick tests)"
 	@echo "make lint   ruff check, ruff format --check, mypy"
 	@echo "make fmt    rewrite files with ruff"
 	@echo "make bench  measure throughput and latency of the list endpoints"
@@ -48,8 +49,24 @@ run: install
 serve: install
 	$(BIN)/orchestrator-api serve --bind $(HOST):$(PORT)
 
+# Tests run in parallel (pytest-xdist); the PostgreSQL pass runs on a private throwaway cluster that
+# scripts/pg-cluster installs if needed, starts and always stops. Both passes run even if the first fails.
+PYTEST_WORKERS ?= 2
+PYTEST_ARGS ?=
+
 test: install-test
-	$(BIN)/python -m pytest
+	@status=0; \
+	$(MAKE) --no-print-directory test-sqlite || status=1; \
+	$(MAKE) --no-print-directory test-postgres || status=1; \
+	exit $$status
+
+test-sqlite: install-test
+	@echo "== test suite on SQLite =="
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+test-postgres: install-test
+	@echo "== test suite on PostgreSQL =="
+	scripts/pg-cluster run $(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check src tests bench

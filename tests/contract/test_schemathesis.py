@@ -17,39 +17,11 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from orchestrator_api.app import create_app
+from tests.contract.policy import CONFIG
 from tests.contract.seed import seed_contract_data
 
 MAX_EXAMPLES = int(os.environ.get("ORCHESTRATOR_API_CONTRACT_EXAMPLES", "40"))
 
-
-# Airflow answers these with 400 although the schema allows the request: a role or a permission that does
-# not exist, renaming or deleting `default_pool`, a clear whose fields contradict each other (a start_date
-# after the end_date; only_running with only_failed, which defaults to true; dag_run_id with dates). Here
-# that 400 is the right answer to valid data.
-REFUSES_VALID_DATA_WITH_400 = [
-    "post_user",
-    "patch_user",
-    "post_user_token",
-    "post_role",
-    "patch_role",
-    "patch_pool",
-    "delete_pool",
-    "post_clear_task_instances",
-]
-CONFIG = schemathesis.Config.from_dict(
-    {
-        "operations": [
-            {
-                "include-operation-id": REFUSES_VALID_DATA_WITH_400,
-                "checks": {
-                    "positive_data_acceptance": {
-                        "expected-statuses": ["2xx", "400", "401", "403", "404", "409"]
-                    }
-                },
-            }
-        ]
-    }
-)
 
 # Loaded at import (schemathesis' fixture-based loader does not work with pytest 9): the app only reads the
 # database per request, so it serves whichever database the `database` fixture configured for the test.

@@ -61,7 +61,7 @@ def test_migrations_go_down_to_nothing_and_up_again():
     assert schema_differences() == []
 
 
-@pytest.mark.parametrize("fernet_key", ["", KEY])
+@pytest.mark.parametrize("fernet_key", ["", KEY], ids=["plain", "encrypted"])
 def test_0002_seals_values_written_before_it_and_its_downgrade_restores_them(settings_env, fernet_key):
     settings_env(FERNET_KEY=fernet_key)
     downgrade("0001")
