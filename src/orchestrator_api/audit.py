@@ -64,6 +64,8 @@ def record(operation_id: str, principal: Principal | None, arguments: Mapping[st
 
 
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, bytes):  # a non-JSON body (a YAML definition): its size, not its text
+        return f"<{len(value)} bytes>"
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, Mapping):

@@ -3,6 +3,7 @@
 from orchestrator_api.models.auth import Action, Permission, Resource, Role, User, role_permission, user_role
 from orchestrator_api.models.base import Base
 from orchestrator_api.models.dag import Dag, DagCode, DagImportError, DagTag, DagWarning, Task
+from orchestrator_api.models.definition import DagDefinition
 from orchestrator_api.models.dataset import (
     DagRunDatasetEvent,
     DagScheduleDatasetReference,
@@ -25,6 +26,7 @@ __all__ = [
     "Connection",
     "Dag",
     "DagCode",
+    "DagDefinition",
     "DagImportError",
     "DagRun",
     "DagRunDatasetEvent",
