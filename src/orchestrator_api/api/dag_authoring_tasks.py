@@ -12,9 +12,9 @@ from typing import Any
 import flask
 
 from orchestrator_api import db
-from orchestrator_api.api.dag_definitions import audit_revision
 from orchestrator_api.authoring import store
 from orchestrator_api.authoring.documents import jsonable, load, render
+from orchestrator_api.authoring.http import audit_revision
 from orchestrator_api.authoring.revisions import check_if_match
 from orchestrator_api.authoring.tasks import TaskDraft, remove_task, task_index, task_list
 from orchestrator_api.patching import apply_patch

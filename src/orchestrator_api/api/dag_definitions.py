@@ -6,30 +6,14 @@ from typing import Any
 
 import flask
 
-from orchestrator_api import audit, db
+from orchestrator_api import db
 from orchestrator_api.authoring import store
-from orchestrator_api.authoring.documents import YAML_MEDIA_TYPE, jsonable, load, text_from_body
+from orchestrator_api.authoring.documents import text_from_body
+from orchestrator_api.authoring.http import audit_revision, definition_response
 from orchestrator_api.authoring.revisions import check_if_match
 from orchestrator_api.schemas.common import dump
 from orchestrator_api.schemas.dag import dag_detail_schema
 from orchestrator_api.security.principal import current_principal
-
-
-def definition_response(authored: store.Authored, status: int = 200) -> flask.Response:
-    """The definition in the media type the client prefers (JSON unless it asks for YAML), with its ETag."""
-    if flask.request.accept_mimetypes.best_match(["application/json", YAML_MEDIA_TYPE]) == YAML_MEDIA_TYPE:
-        response = flask.Response(authored.source, status=status, mimetype=YAML_MEDIA_TYPE)
-    else:
-        response = flask.jsonify(jsonable(load(authored.source)))
-        response.status_code = status
-    response.headers["ETag"] = authored.etag
-    return response
-
-
-def audit_revision(authored: store.Authored) -> None:
-    """Record the revision a change produced on the request's audit row."""
-    revision = None if authored.definition is None else authored.definition.revision
-    audit.annotate(dag_id=authored.dag.dag_id, detail={"revision": revision})
 
 
 def post_dag(body: Any) -> flask.Response:
