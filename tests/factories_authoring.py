@@ -23,7 +23,12 @@ def definition(dag_id: str = "authored", **fields: Any) -> dict[str, Any]:
         "tasks": [
             {"task_id": "extract", "operator": "BashOperator", "bash_command": "echo extract"},
             {"task_id": "transform", "operator": "PythonOperator", "upstream": ["extract"]},
-            {"task_id": "load", "operator": "BashOperator", "upstream": ["transform"], "pool": "default_pool"},
+            {
+                "task_id": "load",
+                "operator": "BashOperator",
+                "upstream": ["transform"],
+                "pool": "default_pool",
+            },
         ],
         **fields,
     }

@@ -24,9 +24,22 @@ def _free_port() -> int:
 def served(database_url: str) -> Iterator[str]:
     """Serve ``database_url`` on a free port until the block ends; yields the base URL."""
     port = _free_port()
-    env = {**os.environ, "ORCHESTRATOR_API_DATABASE_URL": database_url, "ORCHESTRATOR_API_LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "ORCHESTRATOR_API_DATABASE_URL": database_url,
+        "ORCHESTRATOR_API_LOG_LEVEL": "WARNING",
+    }
     process = subprocess.Popen(
-        [sys.executable, "-m", "orchestrator_api.cli", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        [
+            sys.executable,
+            "-m",
+            "orchestrator_api.cli",
+            "serve",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+        ],
         env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
@@ -37,7 +50,9 @@ def served(database_url: str) -> Iterator[str]:
         deadline = time.monotonic() + 60
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"the server exited: {process.stderr.read().decode() if process.stderr else ''}")
+                raise RuntimeError(
+                    f"the server exited: {process.stderr.read().decode() if process.stderr else ''}"
+                )
             try:
                 if httpx.get(f"{url}/api/v1/version", timeout=2).status_code == 200:
                     break

@@ -18,8 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from orchestrator_api import __version__, db
-from orchestrator_api.config import PREFIX, ConfigError, get_settings
 from orchestrator_api.authoring import cli as authoring_cli
+from orchestrator_api.config import PREFIX, ConfigError, get_settings
 from orchestrator_api.dags import DagFolderError, sync_dags
 from orchestrator_api.migrations import current_revision, upgrade
 from orchestrator_api.models.auth import Role, User
@@ -27,7 +27,6 @@ from orchestrator_api.problems import ApiProblem
 from orchestrator_api.security.encryption import UndecryptableSecret, configured_keys
 from orchestrator_api.security.passwords import generate_password, hash_password
 from orchestrator_api.security.reseal import reseal_secrets
-
 
 T = TypeVar("T")
 

@@ -14,10 +14,16 @@ def test_author_trigger_export_and_find_everything_after_a_restart(database, adm
         assert created.status_code == 201, created.text
         first_etag = created.headers["etag"]
 
-        added = http.post("/dags/authored/tasks", json={"task_id": "report", "operator": "EmailOperator", "upstream": ["load"]})
+        added = http.post(
+            "/dags/authored/tasks",
+            json={"task_id": "report", "operator": "EmailOperator", "upstream": ["load"]},
+        )
         assert added.status_code == 201, added.text
-        patched = http.patch("/dags/authored/tasks/report", params={"update_mask": "retries"}, json={"retries": 5})
-        assert patched.status_code == 200 and patched.json()["retries"] == 5
+        patched = http.patch(
+            "/dags/authored/tasks/report", params={"update_mask": "retries"}, json={"retries": 5}
+        )
+        assert patched.status_code == 200
+        assert patched.json()["retries"] == 5
         assert http.delete("/dags/authored/tasks/extract", params={"cascade": "true"}).status_code == 204
 
         current = http.get("/dags/authored/definition")
@@ -25,7 +31,9 @@ def test_author_trigger_export_and_find_everything_after_a_restart(database, adm
         stale = http.put("/dags/authored/definition", json=replacement, headers={"If-Match": first_etag})
         assert stale.status_code == 412
         assert stale.headers["content-type"].startswith("application/problem+json")
-        fresh = http.put("/dags/authored/definition", json=replacement, headers={"If-Match": current.headers["etag"]})
+        fresh = http.put(
+            "/dags/authored/definition", json=replacement, headers={"If-Match": current.headers["etag"]}
+        )
         assert fresh.status_code == 200, fresh.text
         assert fresh.headers["etag"].startswith('"5-')
 

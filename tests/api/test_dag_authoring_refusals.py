@@ -1,4 +1,4 @@
-"""DAG authoring refusals: invalid definitions (400 naming the field), permissions, and DAG files vs API DAGs."""
+"""DAG authoring refusals: invalid definitions (400 naming the field), permissions, file vs API DAGs."""
 
 from __future__ import annotations
 
@@ -20,17 +20,34 @@ def tasks(*extra):
     ("fields", "detail"),
     [
         (
-            {"tasks": [{"task_id": "a", "operator": "X", "upstream": ["b"]}, {"task_id": "b", "operator": "X", "upstream": ["a"]}]},
+            {
+                "tasks": [
+                    {"task_id": "a", "operator": "X", "upstream": ["b"]},
+                    {"task_id": "b", "operator": "X", "upstream": ["a"]},
+                ]
+            },
             "tasks: dependency cycle a -> b -> a",
         ),
-        ({"tasks": tasks({"task_id": "z", "operator": "X", "upstream": ["ghost"]})}, "tasks[3].upstream[0]: unknown task_id"),
-        ({"tasks": tasks({"task_id": "extract", "operator": "X"})}, "tasks[3].task_id: duplicate task_id 'extract'"),
+        (
+            {"tasks": tasks({"task_id": "z", "operator": "X", "upstream": ["ghost"]})},
+            "tasks[3].upstream[0]: unknown task_id",
+        ),
+        (
+            {"tasks": tasks({"task_id": "extract", "operator": "X"})},
+            "tasks[3].task_id: duplicate task_id 'extract'",
+        ),
         ({"schedule": "61 * * * *"}, "schedule: invalid cron expression"),
         ({"schedule": "* * *"}, "schedule: cron expression"),
         ({"schedule": "@fortnightly"}, "schedule: unknown preset"),
         ({"tasks": tasks({"task_id": "bad id!", "operator": "X"})}, "tasks.3.task_id"),
-        ({"tasks": tasks({"task_id": "x", "operator": "not an operator"})}, "tasks[3].operator: expected a class"),
-        ({"tasks": tasks({"task_id": "x", "operator": "X", "trigger_rule": "maybe"})}, "tasks[3].trigger_rule"),
+        (
+            {"tasks": tasks({"task_id": "x", "operator": "not an operator"})},
+            "tasks[3].operator: expected a class",
+        ),
+        (
+            {"tasks": tasks({"task_id": "x", "operator": "X", "trigger_rule": "maybe"})},
+            "tasks[3].trigger_rule",
+        ),
         ({"default_args": {"retries": -1}}, "default_args.retries"),
         ({"start_date": "yesterday"}, "start_date: expected an RFC 3339 timestamp"),
     ],
@@ -42,7 +59,8 @@ def test_invalid_definitions_are_400_naming_the_field_and_change_nothing(client,
     put = client.put("/api/v1/dags/authored/definition", json=definition(**fields), auth=admin)
     assert_problem(put, 400, detail)
     after = client.get("/api/v1/dags/authored/definition", auth=admin)
-    assert after.headers["etag"] == etag and after.json() == definition()
+    assert after.headers["etag"] == etag
+    assert after.json() == definition()
 
 
 def test_an_invalid_dag_id_is_refused_by_the_schema(client, admin):
@@ -58,12 +76,19 @@ def test_yaml_errors_point_at_the_line(client, admin):
     assert_problem(broken, 400, "invalid YAML")
     binary = client.post("/api/v1/dags", content=b"\xff\xfe", headers={"Content-Type": YAML}, auth=admin)
     assert_problem(binary, 400, "UTF-8")
-    unknown = client.post("/api/v1/dags", content="dag_id: y\ntasks: []\ncolor: red\n", headers={"Content-Type": YAML}, auth=admin)
+    unknown = client.post(
+        "/api/v1/dags",
+        content="dag_id: y\ntasks: []\ncolor: red\n",
+        headers={"Content-Type": YAML},
+        auth=admin,
+    )
     assert_problem(unknown, 400, "unknown key 'color'")
 
 
 def test_other_media_types_are_refused(client, admin):
-    response = client.post("/api/v1/dags", content="dag_id: x", headers={"Content-Type": "text/plain"}, auth=admin)
+    response = client.post(
+        "/api/v1/dags", content="dag_id: x", headers={"Content-Type": "text/plain"}, auth=admin
+    )
     assert_problem(response, 415)
     create_dag(client, admin)
     html = client.get("/api/v1/dags/authored/definition", headers={"Accept": "text/html"}, auth=admin)
@@ -154,5 +179,6 @@ def test_dags_sync_never_touches_an_api_dag_and_a_file_cannot_shadow_it(client, 
     assert [e["filename"].rsplit("/", 1)[-1] for e in errors] == ["shadow.yaml"]
     assert "is defined through the API" in errors[0]["stack_trace"]
     current = client.get("/api/v1/dags/authored/definition", auth=admin)
-    assert current.headers["etag"] == etag and current.json() == definition()
+    assert current.headers["etag"] == etag
+    assert current.json() == definition()
     assert client.get("/api/v1/dags/authored", auth=admin).json()["is_active"] is True

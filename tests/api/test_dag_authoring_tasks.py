@@ -24,7 +24,8 @@ def test_post_task_adds_it_to_the_definition_and_the_dag(client, admin):
     assert task_ids(client, admin) == ["extract", "load", "report", "transform"]
     assert client.get(f"{TASKS}/load", auth=admin).json()["downstream_task_ids"] == ["report"]
     [row] = audit_rows("post_task")
-    assert row.dag_id == "authored" and '"revision": 2' in row.extra
+    assert row.dag_id == "authored"
+    assert '"revision": 2' in row.extra
 
 
 def test_patch_task_with_a_mask_changes_only_the_masked_fields(client, admin):
@@ -94,7 +95,9 @@ def test_task_changes_honour_if_match(client, admin):
     client.patch(f"{TASKS}/load", json={"retries": 2}, auth=admin)
     new_task = {"task_id": "t", "operator": "BashOperator"}
     assert_problem(client.post(TASKS, json=new_task, headers={"If-Match": stale}, auth=admin), 412)
-    assert_problem(client.patch(f"{TASKS}/load", json={"retries": 5}, headers={"If-Match": stale}, auth=admin), 412)
+    assert_problem(
+        client.patch(f"{TASKS}/load", json={"retries": 5}, headers={"If-Match": stale}, auth=admin), 412
+    )
     assert_problem(client.delete(f"{TASKS}/load", headers={"If-Match": stale}, auth=admin), 412)
     assert task_ids(client, admin) == ["extract", "load", "transform"]
     assert client.get(f"{TASKS}/load", auth=admin).json()["retries"] == 2
@@ -105,8 +108,12 @@ def test_a_run_gets_the_tasks_current_at_trigger_time(client, admin):
     first = client.post("/api/v1/dags/authored/dagRuns", json={"dag_run_id": "one"}, auth=admin)
     assert first.status_code == 200, first.text
     client.delete(f"{TASKS}/load", auth=admin)
-    client.post(TASKS, json={"task_id": "publish", "operator": "BashOperator", "pool": "default_pool"}, auth=admin)
-    second = client.post("/api/v1/dags/authored/dagRuns", json={"dag_run_id": "two", "conf": {"x": 1}}, auth=admin)
+    client.post(
+        TASKS, json={"task_id": "publish", "operator": "BashOperator", "pool": "default_pool"}, auth=admin
+    )
+    second = client.post(
+        "/api/v1/dags/authored/dagRuns", json={"dag_run_id": "two", "conf": {"x": 1}}, auth=admin
+    )
     assert second.status_code == 200, second.text
 
     def instances(run_id):

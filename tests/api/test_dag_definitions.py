@@ -42,11 +42,15 @@ def test_an_api_dag_is_listed_paused_and_its_source_is_the_yaml(client, admin):
     listed = client.get("/api/v1/dags", auth=admin).json()
     assert [dag["dag_id"] for dag in listed["dags"]] == ["authored"]
     paused = client.patch("/api/v1/dags/authored", json={"is_paused": True}, auth=admin)
-    assert paused.status_code == 200 and paused.json()["is_paused"] is True
+    assert paused.status_code == 200
+    assert paused.json()["is_paused"] is True
     token = listed["dags"][0]["file_token"]
     source = client.get(f"/api/v1/dagSources/{token}", headers={"Accept": "text/plain"}, auth=admin)
     assert source.status_code == 200
-    assert source.text == client.get("/api/v1/dags/authored/definition", headers={"Accept": YAML}, auth=admin).text
+    assert (
+        source.text
+        == client.get("/api/v1/dags/authored/definition", headers={"Accept": YAML}, auth=admin).text
+    )
 
 
 def test_get_definition_as_json_and_as_yaml_with_the_same_etag(client, admin):
@@ -79,10 +83,11 @@ def test_put_definition_replaces_it_and_bumps_the_revision(client, admin):
     assert response.status_code == 200, response.text
     assert response.json() == changed
     second = response.headers["etag"]
-    assert second.startswith('"2-') and second != first
+    assert second.startswith('"2-')
+    assert second != first
     assert task_ids(client, admin) == ["extract", "load", "report", "transform"]
     assert client.get("/api/v1/dags/authored", auth=admin).json()["description"] == "Second version"
-    assert [row.extra for row in audit_rows("put_dag_definition")][0].count('"revision": 2') == 1
+    assert next(row.extra for row in audit_rows("put_dag_definition")).count('"revision": 2') == 1
 
 
 def test_put_definition_with_a_stale_if_match_is_refused_and_changes_nothing(client, admin):
@@ -104,9 +109,13 @@ def test_put_the_same_yaml_again_keeps_the_revision(client, admin):
     create_dag(client, admin)
     text = as_yaml(definition()) + "# kept in git\n"
     put = client.put(
-        "/api/v1/dags/authored/definition", content=text, headers={"Content-Type": YAML, "Accept": YAML}, auth=admin
+        "/api/v1/dags/authored/definition",
+        content=text,
+        headers={"Content-Type": YAML, "Accept": YAML},
+        auth=admin,
     )
-    assert put.status_code == 200 and put.text == text
+    assert put.status_code == 200
+    assert put.text == text
     again = client.put(
         "/api/v1/dags/authored/definition", content=put.text, headers={"Content-Type": YAML}, auth=admin
     )
@@ -117,7 +126,10 @@ def test_put_the_same_yaml_again_keeps_the_revision(client, admin):
 def test_if_match_star_matches_any_revision(client, admin):
     create_dag(client, admin)
     response = client.put(
-        "/api/v1/dags/authored/definition", json=definition(description="x"), headers={"If-Match": "*"}, auth=admin
+        "/api/v1/dags/authored/definition",
+        json=definition(description="x"),
+        headers={"If-Match": "*"},
+        auth=admin,
     )
     assert response.status_code == 200
 
@@ -132,7 +144,9 @@ def test_post_dag_with_a_taken_id_is_a_conflict(client, admin, example_dags):
 def test_file_dags_are_read_only_here(client, admin, example_dags):
     put = client.put("/api/v1/dags/etl_daily/definition", json=definition("etl_daily"), auth=admin)
     assert_problem(put, 409, "edit the file")
-    post = client.post("/api/v1/dags/etl_daily/tasks", json={"task_id": "t", "operator": "BashOperator"}, auth=admin)
+    post = client.post(
+        "/api/v1/dags/etl_daily/tasks", json={"task_id": "t", "operator": "BashOperator"}, auth=admin
+    )
     assert_problem(post, 409, "edit the file")
     patch = client.patch("/api/v1/dags/etl_daily/tasks/clean_orders", json={"retries": 5}, auth=admin)
     assert_problem(patch, 409, "edit the file")

@@ -10,7 +10,10 @@ from tests.problems import assert_problem
 
 POOL_READER = role_body("pool_reader", ("can_read", "Pools"))
 # Granted by migration 0004 (DAG authoring) on top of the seeded roles.
-DAG_DEFINITION_GRANTS = {name: [(a, "DAG Definitions") for a in ("can_create", "can_edit", "can_delete")] for name in ("Admin", "Op")}
+DAG_DEFINITION_GRANTS = {
+    name: [(a, "DAG Definitions") for a in ("can_create", "can_edit", "can_delete")]
+    for name in ("Admin", "Op")
+}
 
 
 def pairs(role):

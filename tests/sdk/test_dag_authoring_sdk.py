@@ -45,11 +45,20 @@ def test_authoring_journey_through_the_sdk(sdk, database, admin):
     assert json.loads(created.data)["dag_id"] == "authored"
     assert DAGApi(sdk).get_dag("authored").fileloc == "api://dags/authored"
 
-    call(sdk, "POST", "/dags/authored/tasks", {"task_id": "report", "operator": "EmailOperator", "upstream": ["load"]})
+    call(
+        sdk,
+        "POST",
+        "/dags/authored/tasks",
+        {"task_id": "report", "operator": "EmailOperator", "upstream": ["load"]},
+    )
     patched = call(sdk, "PATCH", "/dags/authored/tasks/report?update_mask=retries", {"retries": 2})
     assert json.loads(patched.data)["retries"] == 2
     assert call(sdk, "DELETE", "/dags/authored/tasks/report").status == 204
-    assert sorted(task.task_id for task in DAGApi(sdk).get_tasks("authored").tasks) == ["extract", "load", "transform"]
+    assert sorted(task.task_id for task in DAGApi(sdk).get_tasks("authored").tasks) == [
+        "extract",
+        "load",
+        "transform",
+    ]
 
     current = call(sdk, "GET", "/dags/authored/definition")
     changed = {**json.loads(current.data), "description": "From the SDK"}
@@ -67,11 +76,15 @@ def test_authoring_journey_through_the_sdk(sdk, database, admin):
 
     exported = call(sdk, "GET", "/dags/authored/definition", accept=YAML)
     assert exported.headers["Content-Type"].startswith(YAML)
-    again = call(sdk, "PUT", "/dags/authored/definition", exported.data.decode(), accept=YAML, content_type=YAML)
+    again = call(
+        sdk, "PUT", "/dags/authored/definition", exported.data.decode(), accept=YAML, content_type=YAML
+    )
     assert (again.data, again.headers["ETag"]) == (exported.data, exported.headers["ETag"])
 
     with served(database) as url:
-        configuration = airflow_client.Configuration(host=f"{url}/api/v1", username=admin[0], password=admin[1])
+        configuration = airflow_client.Configuration(
+            host=f"{url}/api/v1", username=admin[0], password=admin[1]
+        )
         with airflow_client.ApiClient(configuration) as restarted:
             after = call(restarted, "GET", "/dags/authored/definition", accept=YAML)
             assert (after.data, after.headers["ETag"]) == (exported.data, exported.headers["ETag"])

@@ -83,7 +83,9 @@ def test_0004_grants_dag_definitions_to_admin_and_op_and_its_downgrade_removes_t
         JOIN resource ON resource.id = permission.resource_id
         WHERE resource.name = 'DAG Definitions' ORDER BY 1, 2
     """
-    expected = [(role, action) for role in ("Admin", "Op") for action in ("can_create", "can_delete", "can_edit")]
+    expected = [
+        (role, action) for role in ("Admin", "Op") for action in ("can_create", "can_delete", "can_edit")
+    ]
     with db.engine().connect() as connection:
         assert [tuple(row) for row in connection.execute(text(query))] == expected
     downgrade("0002")

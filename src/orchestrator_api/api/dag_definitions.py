@@ -35,8 +35,6 @@ def put_dag_definition(dag_id: str, body: Any) -> flask.Response:
     authored = store.editable(session, dag_id)
     check_if_match(flask.request.headers.get("If-Match"), authored.etag)
     text, from_yaml = text_from_body(body)
-    authored = store.replace(
-        session, authored, text, from_yaml=from_yaml, actor=current_principal().username
-    )
+    authored = store.replace(session, authored, text, from_yaml=from_yaml, actor=current_principal().username)
     audit_revision(authored)
     return definition_response(authored)

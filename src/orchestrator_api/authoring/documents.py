@@ -19,7 +19,7 @@ def render(data: Mapping[str, Any]) -> str:
 
 
 def text_from_body(body: Any) -> tuple[str, bool]:
-    """The YAML text of a request body, and whether it was sent as YAML (its line numbers then mean something).
+    """The YAML text of a request body, and whether it came as YAML (so its line numbers mean something).
 
     connexion hands a JSON body over parsed and any other media type as bytes.
     """

@@ -8,7 +8,7 @@ from orchestrator_api.problems import PreconditionFailed
 
 
 def etag(source: str, revision: int | None) -> str:
-    """A strong ETag: the revision (API DAGs) and a digest of the document, so a re-created DAG never matches."""
+    """A strong ETag: the revision (API DAGs) and a digest of the document (a re-created DAG differs)."""
     digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
     return f'"{revision}-{digest}"' if revision is not None else f'"file-{digest}"'
 

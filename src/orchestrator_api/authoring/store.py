@@ -106,7 +106,9 @@ def create(session: Session, text: str, *, from_yaml: bool, actor: str | None) -
     return Authored(dag, definition, text)
 
 
-def replace(session: Session, authored: Authored, text: str, *, from_yaml: bool, actor: str | None) -> Authored:
+def replace(
+    session: Session, authored: Authored, text: str, *, from_yaml: bool, actor: str | None
+) -> Authored:
     """Replace an API DAG's definition; the same document again is no change and keeps the revision."""
     definition = authored.definition
     assert definition is not None  # callers get `authored` from `editable`
@@ -149,7 +151,9 @@ def _project(session: Session, dag: Dag, spec: DagSpec, text: str, now: datetime
         code.source_code, code.last_updated = text, now
     clear_dataset_references(session, [spec.dag_id])
     session.execute(
-        delete(DagWarning).where(DagWarning.dag_id == spec.dag_id, DagWarning.warning_type == NON_EXISTENT_POOL)
+        delete(DagWarning).where(
+            DagWarning.dag_id == spec.dag_id, DagWarning.warning_type == NON_EXISTENT_POOL
+        )
     )
     session.flush()
     write_dataset_references(session, [spec])

@@ -1,4 +1,4 @@
-"""Tasks as Mage's blocks: add, change or remove one task of a definition's data, before it is re-validated."""
+"""Tasks as Mage's blocks: add, change or remove one task in a definition's data, then re-validate."""
 
 from __future__ import annotations
 

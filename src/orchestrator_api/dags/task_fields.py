@@ -123,7 +123,9 @@ def _arguments(task: FieldReader) -> dict[str, Any]:
     arguments = task.mapping("arguments") or {}
     for name in arguments:
         if not isinstance(name, str) or not name:
-            raise task.error("arguments", f"argument names must be non-empty strings, got {describe_value(name)}")
+            raise task.error(
+                "arguments", f"argument names must be non-empty strings, got {describe_value(name)}"
+            )
     return dict(arguments)
 
 

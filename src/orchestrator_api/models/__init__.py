@@ -3,7 +3,6 @@
 from orchestrator_api.models.auth import Action, Permission, Resource, Role, User, role_permission, user_role
 from orchestrator_api.models.base import Base
 from orchestrator_api.models.dag import Dag, DagCode, DagImportError, DagTag, DagWarning, Task
-from orchestrator_api.models.definition import DagDefinition
 from orchestrator_api.models.dataset import (
     DagRunDatasetEvent,
     DagScheduleDatasetReference,
@@ -12,6 +11,7 @@ from orchestrator_api.models.dataset import (
     DatasetEvent,
     TaskOutletDatasetReference,
 )
+from orchestrator_api.models.definition import DagDefinition
 from orchestrator_api.models.event_log import EventLog
 from orchestrator_api.models.meta import InstanceMeta
 from orchestrator_api.models.resources import DEFAULT_POOL, Connection, Pool, Variable

@@ -13,7 +13,10 @@ from orchestrator_api.dags.task_fields import TASK_KEYS
 _REQUIRED = frozenset({"task_id", "operator"})
 
 TaskDefinitionSchema = Schema.from_dict(
-    {key: fields.Raw(required=key in _REQUIRED, allow_none=key not in _REQUIRED) for key in sorted(TASK_KEYS)},
+    {
+        key: fields.Raw(required=key in _REQUIRED, allow_none=key not in _REQUIRED)
+        for key in sorted(TASK_KEYS)
+    },
     name="TaskDefinitionSchema",
 )
 

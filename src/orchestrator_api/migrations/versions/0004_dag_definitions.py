@@ -56,7 +56,9 @@ def _grant() -> None:
     actions = dict(bind.execute(sa.select(_action.c.name, _action.c.id)).all())
     bind.execute(_resource.insert().values(name=RESOURCE))
     resource_id = bind.execute(sa.select(_resource.c.id).where(_resource.c.name == RESOURCE)).scalar_one()
-    bind.execute(_permission.insert(), [{"action_id": actions[a], "resource_id": resource_id} for a in ACTIONS])
+    bind.execute(
+        _permission.insert(), [{"action_id": actions[a], "resource_id": resource_id} for a in ACTIONS]
+    )
     permission_ids = list(
         bind.execute(sa.select(_permission.c.id).where(_permission.c.resource_id == resource_id)).scalars()
     )
