@@ -12,6 +12,7 @@ FRAGMENTS = {
     405: "MethodNotAllowed",
     406: "NotAcceptable",
     409: "AlreadyExists",
+    412: "PreconditionFailed",
     413: "PayloadTooLarge",
     415: "UnsupportedMediaType",
     429: "TooManyRequests",

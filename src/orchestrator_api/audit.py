@@ -7,12 +7,14 @@ argument goes through :func:`~orchestrator_api.redaction.mask_secrets`.
 
 from __future__ import annotations
 
+import getpass
 import json
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 import flask
+from sqlalchemy.orm import Session
 
 from orchestrator_api import db
 from orchestrator_api.models.event_log import EventLog
@@ -85,7 +87,16 @@ def record(operation_id: str, principal: Principal | None, arguments: Mapping[st
     return entry
 
 
+def record_command(session: Session, event: str, *, dag_id: str | None, detail: Mapping[str, Any]) -> None:
+    """Add the event-log row of a CLI command that changed something (the owner is the OS user)."""
+    owner = f"cli:{getpass.getuser()}"
+    extra = json.dumps({"detail": _jsonable(detail)}, sort_keys=True)
+    session.add(EventLog(event=event, owner=owner, owner_display_name=owner, dag_id=dag_id, extra=extra))
+
+
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, bytes):  # a non-JSON body (a YAML definition): its size, not its text
+        return f"<{len(value)} bytes>"
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, Mapping):

@@ -1,4 +1,4 @@
-"""``orchestrator-api``: db migrate | users create | dags sync | secrets rotate | serve.
+"""``orchestrator-api``: db migrate | users create | dags sync/export/import | secrets rotate | serve.
 
 Each command prints what it did, is safe to repeat where that makes sense, and on failure exits 1 with a
 one-line message on stderr.
@@ -12,18 +12,23 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from orchestrator_api import __version__, db
+from orchestrator_api.authoring import cli as authoring_cli
 from orchestrator_api.config import PREFIX, ConfigError, get_settings
 from orchestrator_api.dags import DagFolderError, sync_dags
 from orchestrator_api.migrations import current_revision, upgrade
 from orchestrator_api.models.auth import Role, User
+from orchestrator_api.problems import ApiProblem
 from orchestrator_api.security.encryption import UndecryptableSecret, configured_keys
 from orchestrator_api.security.passwords import generate_password, hash_password
 from orchestrator_api.security.reseal import reseal_secrets
+
+T = TypeVar("T")
 
 
 class CommandError(Exception):
@@ -100,6 +105,34 @@ def cmd_dags_sync(args: argparse.Namespace) -> None:
         raise CommandError(f"{len(report.import_errors)} DAG file(s) failed to load")
 
 
+def cmd_dags_export(args: argparse.Namespace) -> None:
+    with db.transaction() as session:
+        source = _problem_as_error(lambda: authoring_cli.export_definition(session, args.dag_id))
+    if args.output:
+        Path(args.output).write_text(source, encoding="utf-8")
+        print(f"wrote DAG {args.dag_id} to {args.output}")
+    else:
+        sys.stdout.write(source)
+
+
+def cmd_dags_import(args: argparse.Namespace) -> None:
+    try:
+        text = Path(args.file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CommandError(f"cannot read {args.file}: {exc}") from None
+    with db.transaction() as session:
+        outcome = _problem_as_error(lambda: authoring_cli.import_definition(session, text))
+    print(outcome)
+
+
+def _problem_as_error(action: Callable[[], T]) -> T:
+    """Run ``action``; a refusal the API would answer as a problem becomes a one-line CLI error."""
+    try:
+        return action()
+    except ApiProblem as exc:
+        raise CommandError(str(exc.detail)) from None
+
+
 def cmd_secrets_rotate(_args: argparse.Namespace) -> None:
     with db.transaction() as session:
         count = reseal_secrets(session)
@@ -149,6 +182,14 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--dags-folder", help=f"default: ${PREFIX}DAGS_FOLDER")
     sync.add_argument("--strict", action="store_true", help="exit 1 if any file fails to load")
     sync.set_defaults(func=cmd_dags_sync)
+
+    export = dags.add_parser("export", help="print the YAML definition of a DAG (API or file)")
+    export.add_argument("dag_id")
+    export.add_argument("--output", "-o", help="write to this file instead of standard output")
+    export.set_defaults(func=cmd_dags_export)
+    load = dags.add_parser("import", help="create an API DAG from a YAML file, or replace its definition")
+    load.add_argument("file")
+    load.set_defaults(func=cmd_dags_import)
 
     secrets = groups.add_parser("secrets", help="secrets at rest").add_subparsers(
         dest="command", required=True

@@ -99,6 +99,12 @@ class AlreadyExists(ApiProblem):
     fragment = "AlreadyExists"
 
 
+class PreconditionFailed(ApiProblem):
+    status_code = 412
+    default_title = "Precondition Failed"
+    fragment = "PreconditionFailed"
+
+
 class PayloadTooLarge(ApiProblem):
     status_code = 413
     default_title = "Payload Too Large"
@@ -139,6 +145,7 @@ _BY_STATUS: dict[int, type[ApiProblem]] = {
         MethodNotAllowed,
         NotAcceptable,
         AlreadyExists,
+        PreconditionFailed,
         PayloadTooLarge,
         UnsupportedMediaType,
         TooManyRequests,

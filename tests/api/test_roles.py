@@ -9,6 +9,11 @@ from tests.factories_access import role_body, user_patch
 from tests.problems import assert_problem
 
 POOL_READER = role_body("pool_reader", ("can_read", "Pools"))
+# Granted by migration 0004 (DAG authoring) on top of the seeded roles.
+DAG_DEFINITION_GRANTS = {
+    name: [(a, "DAG Definitions") for a in ("can_create", "can_edit", "can_delete")]
+    for name in ("Admin", "Op")
+}
 
 
 def pairs(role):
@@ -26,7 +31,8 @@ def test_list_roles_answers_the_default_roles_with_their_grants(client, admin):
     assert [r["name"] for r in body["roles"]] == ["Admin", "Op", "Public", "User", "Viewer"]
     by_name = {r["name"]: r for r in body["roles"]}
     for name, grants in ROLES.items():
-        assert sorted(pairs(by_name[name])) == sorted(set(grants)), name
+        expected = set(grants) | set(DAG_DEFINITION_GRANTS.get(name, []))
+        assert sorted(pairs(by_name[name])) == sorted(expected), name
     viewer = pairs(by_name["Viewer"])
     assert viewer == sorted(viewer, key=lambda p: (p[1], p[0])), "actions are sorted by resource, action"
 

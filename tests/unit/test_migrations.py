@@ -10,7 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from cryptography.fernet import Fernet
-from sqlalchemy import column, insert, select, table
+from sqlalchemy import column, insert, inspect, select, table, text
 
 from orchestrator_api import db, models
 from orchestrator_api.migrations import alembic_config, current_revision, upgrade
@@ -75,3 +75,26 @@ def test_0002_seals_values_written_before_it_and_its_downgrade_restores_them(set
         assert sealed == ["plain:fernet:looks-sealed", 'plain:{"token": "t"}', "plain:plain:looks-marked"]
     downgrade("0001")
     assert raw_secrets() == ["fernet:looks-sealed", '{"token": "t"}', "plain:looks-marked"]
+
+
+def test_0004_grants_dag_definitions_to_admin_and_op_and_its_downgrade_removes_them():
+    query = """
+        SELECT roles.name, action.name FROM role_permission
+        JOIN roles ON roles.id = role_permission.role_id
+        JOIN permission ON permission.id = role_permission.permission_id
+        JOIN action ON action.id = permission.action_id
+        JOIN resource ON resource.id = permission.resource_id
+        WHERE resource.name = 'DAG Definitions' ORDER BY 1, 2
+    """
+    expected = [
+        (role, action) for role in ("Admin", "Op") for action in ("can_create", "can_delete", "can_edit")
+    ]
+    with db.engine().connect() as connection:
+        assert [tuple(row) for row in connection.execute(text(query))] == expected
+    downgrade("0002")
+    with db.engine().connect() as connection:
+        assert list(connection.execute(text(query))) == []
+        assert "dag_definition" not in inspect(connection).get_table_names()
+    upgrade(db.engine())
+    with db.engine().connect() as connection:
+        assert [tuple(row) for row in connection.execute(text(query))] == expected

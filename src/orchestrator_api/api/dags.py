@@ -7,6 +7,8 @@ from typing import Any
 from sqlalchemy import delete, exists, select
 
 from orchestrator_api import db
+from orchestrator_api.authoring.store import forget_source
+from orchestrator_api.dags.spec import API_FILELOC_PREFIX
 from orchestrator_api.models.dag import Dag, DagTag
 from orchestrator_api.models.run import TaskInstance
 from orchestrator_api.pagination import AnySelect, Page, SortColumn, paginate
@@ -15,7 +17,7 @@ from orchestrator_api.problems import AlreadyExists
 from orchestrator_api.queries import contains, dag_or_404, select_dags, with_tag_names
 from orchestrator_api.schemas.common import dump, dump_many, restrict_fields
 from orchestrator_api.schemas.dag import dag_detail_schema, dag_schema
-from orchestrator_api.security.permissions import dag_filter
+from orchestrator_api.security.permissions import authorize_api_dag, dag_filter
 from orchestrator_api.security.principal import CAN_EDIT, current_principal
 
 DAG_SORTABLE: dict[str, SortColumn] = {
@@ -117,13 +119,17 @@ def patch_dag(dag_id: str, body: dict[str, Any], update_mask: list[str] | None =
 
 
 def delete_dag(dag_id: str) -> tuple[str, int]:
-    dag_or_404(dag_id)
+    dag = dag_or_404(dag_id)
     session = db.session()
+    if dag.fileloc.startswith(API_FILELOC_PREFIX):  # its definition goes too: nothing can reload it
+        authorize_api_dag(current_principal(), "delete_dag")
+        forget_source(session, dag)
     running = session.scalar(
         select(exists().where(TaskInstance.dag_id == dag_id, TaskInstance.state == "running"))
     )
     if running:
         raise AlreadyExists(detail=f"Task instances of DAG {dag_id!r} are still running")
-    # Runs, task instances, XComs, tags, tasks, warnings and dataset links go with it (ON DELETE CASCADE).
+    # Runs, task instances, XComs, tags, tasks, warnings, dataset links and an API DAG's definition go with
+    # it (ON DELETE CASCADE).
     session.execute(delete(Dag).where(Dag.dag_id == dag_id))
     return "", 204

@@ -9,6 +9,8 @@ from typing import Any
 from orchestrator_api.dags.schedule import DatasetSchedule, Schedule
 
 DEFAULT_OWNER = "airflow"
+# The `fileloc` of a DAG authored through the API: never a path, so no DAG folder sync ever claims it.
+API_FILELOC_PREFIX = "api://dags/"
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ class TaskSpec:
     extra_links: dict[str, str] = field(default_factory=dict)
     template_fields: tuple[str, ...] = ()
     executor: str | None = None
+    bash_command: str | None = None
+    arguments: dict[str, Any] = field(default_factory=dict)
 
     @property
     def operator_class(self) -> str:

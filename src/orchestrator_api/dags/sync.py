@@ -176,7 +176,7 @@ def _write_dags(
     codes = {
         code.fileloc: code for code in session.scalars(select(DagCode).where(DagCode.fileloc.in_(filelocs)))
     }
-    last_runs = _last_scheduled_runs(session, [item.spec.dag_id for item in plan.winners if item.spec])
+    last_runs = last_scheduled_runs(session, [item.spec.dag_id for item in plan.winners if item.spec])
     for item in plan.winners:
         spec, source = item.spec, item.source or ""
         assert spec is not None  # winners always parsed
@@ -210,7 +210,7 @@ def _classify(
         report.updated.append(spec.dag_id)
 
 
-def _last_scheduled_runs(session: Session, dag_ids: list[str]) -> dict[str, datetime]:
+def last_scheduled_runs(session: Session, dag_ids: list[str]) -> dict[str, datetime]:
     if not dag_ids:
         return {}
     rows = session.execute(

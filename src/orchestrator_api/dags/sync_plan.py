@@ -11,7 +11,7 @@ from pathlib import Path
 
 from orchestrator_api.dags.errors import DagFileError
 from orchestrator_api.dags.parser import parse_text
-from orchestrator_api.dags.spec import DagSpec
+from orchestrator_api.dags.spec import API_FILELOC_PREFIX, DagSpec
 
 
 @dataclass(frozen=True)
@@ -76,8 +76,12 @@ def plan_sync(
         holder = winner.fileloc if winner is not None else owner
         for item in items:
             if item is not winner and item.spec is not None:
+                through_api = holder is not None and holder.startswith(API_FILELOC_PREFIX)
                 message = (
-                    f"dag_id {dag_id!r} is already declared in {holder}; a dag_id must come from one file"
+                    f"dag_id {dag_id!r} is defined through the API; a file cannot replace it"
+                    if through_api
+                    else f"dag_id {dag_id!r} is already declared in {holder}; "
+                    "a dag_id must come from one file"
                 )
                 plan.errors.append(DagFileError(item.fileloc, item.spec.line, message))
     return plan

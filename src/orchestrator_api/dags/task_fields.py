@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import string
+from typing import Any
 
 from orchestrator_api.dags.fields import FieldReader, describe_value
 from orchestrator_api.dags.spec import TaskSpec
@@ -56,6 +57,9 @@ TASK_KEYS = DEFAULT_ARG_KEYS | {
     "expand",
     "extra_links",
     "template_fields",
+    # Operator arguments: the common `bash_command`, and any other under `arguments` (kept, not interpreted).
+    "bash_command",
+    "arguments",
 }
 _OPERATOR = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*", re.ASCII)
 _URI_MAX_LENGTH = 3000
@@ -101,6 +105,8 @@ def read_task(task: FieldReader, defaults: FieldReader, dag_owner: str) -> TaskS
         extra_links=_extra_links(task),
         template_fields=tuple(task.string_list("template_fields", max_length=250)),
         executor=pick("executor").text("executor", max_length=1000),
+        bash_command=task.text("bash_command", max_length=100_000),
+        arguments=_arguments(task),
     )
 
 
@@ -111,6 +117,16 @@ def dataset_uris(reader: FieldReader, key: str) -> list[str]:
         if any(character.isspace() for character in uri):
             raise reader.error(key, f"dataset URI must not contain whitespace: {uri!r}", index)
     return uris
+
+
+def _arguments(task: FieldReader) -> dict[str, Any]:
+    arguments = task.mapping("arguments") or {}
+    for name in arguments:
+        if not isinstance(name, str) or not name:
+            raise task.error(
+                "arguments", f"argument names must be non-empty strings, got {describe_value(name)}"
+            )
+    return dict(arguments)
 
 
 def _extra_links(task: FieldReader) -> dict[str, str]:

@@ -20,6 +20,7 @@ from orchestrator_api.models.dataset import (
     DatasetEvent,
     TaskOutletDatasetReference,
 )
+from orchestrator_api.models.definition import DagDefinition
 from orchestrator_api.models.event_log import EventLog
 from orchestrator_api.models.meta import InstanceMeta
 from orchestrator_api.models.resources import DEFAULT_POOL, Connection, Pool, Variable
@@ -34,6 +35,7 @@ __all__ = [
     "Connection",
     "Dag",
     "DagCode",
+    "DagDefinition",
     "DagImportError",
     "DagRun",
     "DagRunDatasetEvent",

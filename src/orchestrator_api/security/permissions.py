@@ -49,6 +49,7 @@ USERS = "Users"
 ROLES = "Roles"
 PERMISSIONS = "Permissions"
 MY_PROFILE = "My Profile"
+DAG_DEFINITIONS = "DAG Definitions"  # extension: DAGs authored through the API
 # Not a stored resource: the caller's own account, else the same action on `Users` (see `authorize`).
 OWN_ACCOUNT = "Users (or one's own account)"
 
@@ -176,6 +177,19 @@ OPERATION_NEEDS: Mapping[str, tuple[Need, ...]] = {
     "delete_trigger_token": ((CAN_EDIT, RESOURCE_DAG),),
     # The token in the path is the credential: the handler verifies it, as no security scheme applies.
     "trigger_dag_run_by_token": PUBLIC,
+    # DAG authoring (extension)
+    "post_dag": ((CAN_CREATE, DAG_DEFINITIONS),),
+    "get_dag_definition": _read(RESOURCE_DAG, DAG_CODE),
+    "put_dag_definition": _on_dag(CAN_EDIT, DAG_DEFINITIONS),
+    "post_task": _on_dag(CAN_EDIT, DAG_DEFINITIONS),
+    "patch_task": _on_dag(CAN_EDIT, DAG_DEFINITIONS),
+    "delete_task": _on_dag(CAN_EDIT, DAG_DEFINITIONS),
+}
+
+# What an operation needs beyond its entry above when the DAG it acts on was authored through the API:
+# deleting such a DAG deletes its definition too.
+API_DAG_NEEDS: Mapping[str, tuple[Need, ...]] = {
+    "delete_dag": ((CAN_DELETE, DAG_DEFINITIONS),),
 }
 
 
@@ -214,6 +228,13 @@ def authorize(principal: Principal, operation_id: str, arguments: Mapping[str, A
             target = f"DAG {dag_id!r}" if resource == RESOURCE_DAG and named_dag else resource
             target = USERS if resource == OWN_ACCOUNT else target
             raise PermissionDenied(detail=f"Missing permission {action} on {target}")
+
+
+def authorize_api_dag(principal: Principal, operation_id: str) -> None:
+    """Raise 403 unless ``principal`` also holds what :data:`API_DAG_NEEDS` lists for ``operation_id``."""
+    for action, resource in API_DAG_NEEDS.get(operation_id, ()):
+        if not principal.has(action, resource):
+            raise PermissionDenied(detail=f"Missing permission {action} on {resource}")
 
 
 def dag_filter(principal: Principal, column: Any, action: str = CAN_READ) -> ColumnElement[bool]:
