@@ -39,6 +39,16 @@ def _positive_int(raw: str) -> int:
     return value
 
 
+def _positive_float(raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"expected a number, got {raw!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise ConfigError(f"expected a positive number, got {raw!r}")
+    return value
+
+
 def _fernet_keys(raw: str) -> str:
     keys = [key.strip() for key in raw.split(",") if key.strip()]
     for position, key in enumerate(keys, start=1):
@@ -169,6 +179,21 @@ SETTINGS: tuple[Setting, ...] = (
         "WORKER_TIMEOUT", _positive_int, "60", "server", "Seconds before gunicorn restarts a silent worker."
     ),
     Setting("LOG_LEVEL", str, "INFO", "logging", "Python log level of the server."),
+    Setting(
+        "LEASE_SECONDS",
+        _positive_float,
+        "30",
+        "execution",
+        "How long a worker holds a claimed task instance without a heartbeat; an expired lease is a "
+        "failed try.",
+    ),
+    Setting(
+        "SCHEDULER_INTERVAL",
+        _positive_float,
+        "0.5",
+        "execution",
+        "Seconds the scheduler sleeps between two passes when a pass found nothing to do.",
+    ),
 )
 
 
@@ -196,6 +221,8 @@ class Settings:
     workers: int
     worker_timeout: int
     log_level: str
+    lease_seconds: float
+    scheduler_interval: float
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:

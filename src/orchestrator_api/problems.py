@@ -97,6 +97,12 @@ class AlreadyExists(ApiProblem):
     fragment = "AlreadyExists"
 
 
+class LeaseLost(ApiProblem):
+    status_code = 409
+    default_title = "Conflict"
+    fragment = "LeaseLost"
+
+
 class PayloadTooLarge(ApiProblem):
     status_code = 413
     default_title = "Payload Too Large"

@@ -47,7 +47,7 @@ def insert_written_before_0002() -> None:
 
 
 def test_the_migrated_schema_is_the_models_schema():
-    assert current_revision(db.engine()) == "0002"
+    assert current_revision(db.engine()) == "0005"
     assert schema_differences() == []
 
 
