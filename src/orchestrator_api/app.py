@@ -23,7 +23,12 @@ from starlette.exceptions import HTTPException
 
 from orchestrator_api import db, problems
 from orchestrator_api.config import Settings, get_settings
-from orchestrator_api.middleware import AcceptMiddleware, BodyLimitMiddleware, RequestContextMiddleware
+from orchestrator_api.middleware import (
+    RESPONSE_VALIDATORS,
+    AcceptMiddleware,
+    BodyLimitMiddleware,
+    RequestContextMiddleware,
+)
 from orchestrator_api.redaction import redact_path
 from orchestrator_api.resolver import OperationResolver
 from orchestrator_api.security.encryption import UndecryptableSecret
@@ -93,6 +98,7 @@ def create_app(settings: Settings | None = None) -> FlaskApp:
         resolver=OperationResolver(ops),
         strict_validation=True,
         validate_responses=settings.validate_responses,
+        validator_map={"response": RESPONSE_VALIDATORS},
         pythonic_params=False,
     )
     app.add_error_handler(ProblemException, problems.handle_problem)

@@ -101,7 +101,7 @@ def run(*, once: bool = False, interval: float | None = None) -> None:
     def _stop(_signum: int, _frame: FrameType | None) -> None:
         stop.set()
 
-    if threading.current_thread() is threading.main_thread():
+    if not once and threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _stop)
         signal.signal(signal.SIGINT, _stop)
     log.info("scheduler %s started (interval %.2fs)", job_id, wait)
