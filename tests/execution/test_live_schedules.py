@@ -38,7 +38,7 @@ def test_a_cron_dag_with_catchup_gets_exactly_its_intervals(
     runs = api.get("/dags/hourly/dagRuns", params={"order_by": "execution_date"}).json()["dag_runs"]
     assert [
         (
-            r["run_id"] if "run_id" in r else r["dag_run_id"],
+            r["dag_run_id"],
             r["data_interval_start"],
             r["data_interval_end"],
             r["run_type"],
