@@ -129,8 +129,12 @@ def cmd_workers_create(args: argparse.Namespace) -> None:
     from orchestrator_api.models.worker import Worker
 
     with db.transaction() as session:
-        if session.scalar(select(Worker.id).where(Worker.name == args.name)) is not None:
-            raise CommandError(f"a worker named {args.name} exists already")
+        existing = session.scalars(select(Worker).where(Worker.name == args.name)).first()
+        if existing is not None and not args.replace:
+            raise CommandError(f"a worker named {args.name} exists already (--replace issues a new token)")
+        if existing is not None:
+            session.delete(existing)  # its old token stops working; held leases expire as usual
+            session.flush()
         worker, token = register_worker(session, args.name, created_by="cli")
     print(f"created worker {args.name} (id {worker.id})")
     print(f"token for {args.name} (shown once): {token}")
@@ -204,6 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     register = workers.add_parser("create", help="register a worker and print its token once")
     register.add_argument("--name", required=True)
+    register.add_argument("--replace", action="store_true", help="replace a worker of that name (new token)")
     register.set_defaults(func=cmd_workers_create)
 
     scheduler = groups.add_parser("scheduler", help="create runs and move task instances along")
