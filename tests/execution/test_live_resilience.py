@@ -69,7 +69,7 @@ tasks:
 """
 
 
-def test_four_workers_run_each_of_200_task_instances_exactly_once(
+def test_two_schedulers_and_four_workers_run_each_of_200_task_instances_exactly_once(
     dag_folder: Callable[..., list[str]],
     processes: Processes,
     api: httpx.Client,
@@ -78,6 +78,7 @@ def test_four_workers_run_each_of_200_task_instances_exactly_once(
 ) -> None:
     out = tmp_path / "ran.txt"
     dag_folder({"many.yaml": many(out)})
+    processes.scheduler()
     processes.scheduler()
     for number in range(4):
         processes.worker(worker_token(f"w{number}"))

@@ -1,7 +1,8 @@
 """Queueing scheduled task instances within pool slots and each DAG's ``max_active_tasks``.
 
-Pool rows are locked (``FOR UPDATE`` on PostgreSQL) for the rest of the pass, so two schedulers never hand
-out the same open slots; on SQLite the pass already runs as the only writer.
+Pool rows are locked (``FOR UPDATE`` on PostgreSQL) before the candidates are read and for the rest of the
+pass, so two schedulers never hand out the same open slots; on SQLite the pass already runs as the only
+writer.
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ _BATCH = 512
 
 def queue_scheduled(session: Session, now: datetime) -> int:
     """Queue scheduled instances of running runs, highest priority first; returns how many."""
+    # Pools first: on PostgreSQL a second scheduler waits here and then sees what this one queued.
+    pool_query = select(Pool)
+    if session.get_bind().dialect.name == "postgresql":
+        pool_query = pool_query.with_for_update()
+    pools = {pool.pool: pool for pool in session.scalars(pool_query)}
     candidates = session.scalars(
         select(TaskInstance)
         .join(DagRun, (DagRun.dag_id == TaskInstance.dag_id) & (DagRun.run_id == TaskInstance.run_id))
@@ -31,10 +37,6 @@ def queue_scheduled(session: Session, now: datetime) -> int:
     ).all()
     if not candidates:
         return 0
-    pool_query = select(Pool).where(Pool.pool.in_({ti.pool for ti in candidates}))
-    if session.get_bind().dialect.name == "postgresql":
-        pool_query = pool_query.with_for_update()
-    pools = {pool.pool: pool for pool in session.scalars(pool_query)}
     pool_use = Counter(
         dict(
             session.execute(
