@@ -48,7 +48,7 @@ def claim(
         .limit(limit)
     )
     if session.get_bind().dialect.name == "postgresql":
-        candidates = candidates.with_for_update(skip_locked=True)
+        candidates = candidates.with_for_update(skip_locked=True, key_share=True)
     claimed_ids = list(
         session.scalars(
             update(TaskInstance)

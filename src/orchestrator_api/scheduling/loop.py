@@ -63,7 +63,8 @@ def _running_runs(session: Session) -> list[DagRun]:
         select(DagRun).where(DagRun.state == "running").order_by(DagRun.last_scheduling_decision, DagRun.id)
     )
     if session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update(skip_locked=True)
+        # NO KEY UPDATE: rows that reference the run (XComs a worker pushes) may still be written meanwhile.
+        stmt = stmt.with_for_update(skip_locked=True, key_share=True)
     return list(session.scalars(stmt.limit(_RUN_BATCH)))
 
 

@@ -29,7 +29,8 @@ ACTIVE_RUN_STATES = ("queued", "running")
 
 def _locked(session: Session, stmt: Any) -> Any:
     if session.get_bind().dialect.name == "postgresql":
-        return stmt.with_for_update(skip_locked=True)
+        # NO KEY UPDATE: new rows referencing the locked one (runs, XComs) are not held up by it.
+        return stmt.with_for_update(skip_locked=True, key_share=True)
     return stmt
 
 
