@@ -19,7 +19,7 @@ import pytest
 
 from orchestrator_api import config
 
-LEASE_SECONDS = "5"
+LEASE_SECONDS = "8"
 FAST = {"ORCHESTRATOR_API_SCHEDULER_INTERVAL": "0.1", "ORCHESTRATOR_API_LEASE_SECONDS": LEASE_SECONDS}
 
 

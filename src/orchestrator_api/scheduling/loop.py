@@ -30,6 +30,7 @@ from orchestrator_api.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 _RUN_BATCH = 256
+_YIELD_SECONDS = 0.05
 
 
 @dataclass
@@ -111,8 +112,9 @@ def run(*, once: bool = False, interval: float | None = None) -> None:
             report = one_pass(job_id)
             if once and not report.busy:
                 break
-            if not report.busy:
-                stop.wait(wait)
+            # Even after a busy pass, pause briefly: SQLite's waiting writers (the API's worker calls) poll
+            # for the lock, and a scheduler that took it again at once could starve them.
+            stop.wait(wait if not report.busy else min(wait, _YIELD_SECONDS))
     finally:
         with db.transaction() as session:
             session.execute(update(Job).where(Job.id == job_id).values(state="success", end_date=utcnow()))
