@@ -71,6 +71,7 @@ fmt: install-test
 
 bench: install-test
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.execution
 
 docker:
 	docker build -t orchestrator-api .
