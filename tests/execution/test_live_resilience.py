@@ -8,8 +8,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.execution.conftest import Processes, finished_run, trigger, wait_for
+
+pytestmark = pytest.mark.slow  # live server, scheduler and worker processes
 
 KILLED = """
 dag_id: killed

@@ -6,8 +6,11 @@ import json
 from collections.abc import Callable
 
 import httpx
+import pytest
 
 from tests.execution.conftest import Processes, finished_run, task_states, trigger
+
+pytestmark = pytest.mark.slow  # live server, scheduler and worker processes
 
 FLOW = """
 dag_id: flow

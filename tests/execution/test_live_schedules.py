@@ -9,6 +9,8 @@ import pytest
 
 from tests.execution.conftest import Processes
 
+pytestmark = pytest.mark.slow  # live server, scheduler and worker processes
+
 HOURLY = """
 dag_id: hourly
 schedule: "0 * * * *"

@@ -7,9 +7,12 @@ import time
 from collections.abc import Callable
 
 import httpx
+import pytest
 
 from tests.execution.conftest import Processes, trigger
 from tests.problems import assert_problem
+
+pytestmark = pytest.mark.slow  # live server, scheduler and worker processes
 
 SLOW = """
 dag_id: slow
