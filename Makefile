@@ -6,15 +6,17 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-# `make run` keeps its state under ./var and serves the example DAGs, unless the environment says otherwise.
+# `make run` keeps its state under ./var and serves the example DAGs (examples/dags and the runnable ones in
+# examples/runnable), unless the environment says otherwise.
 export ORCHESTRATOR_API_DATABASE_URL ?= sqlite:///$(CURDIR)/var/orchestrator-api.db
-export ORCHESTRATOR_API_DAGS_FOLDER ?= $(CURDIR)/examples/dags
+export ORCHESTRATOR_API_DAGS_FOLDER ?= $(CURDIR)/examples
 export ORCHESTRATOR_API_LOGS_FOLDER ?= $(CURDIR)/var/logs
 
 .PHONY: help install install-test run serve test test-sqlite test-postgres lint fmt bench docker clean
 
 help:
-	@echo "make run    install, migrate, create the admin user, load examples/dags, serve on $(HOST):$(PORT)"
+	@echo "make run    install, migrate, create the admin user, load the examples, serve on $(HOST):$(PORT)"
+	@echo "           with a scheduler and one worker"
 	@echo "make test   install the test extras and run the whole suite on SQLite, then on PostgreSQL"
 	@echo "make test-sqlite / make test-postgres   one backend only (PYTEST_ARGS=... to pick tests)"
 	@echo "make lint   ruff check, ruff format --check, mypy"
@@ -44,6 +46,13 @@ run: install
 	$(BIN)/orchestrator-api users create --username admin --email admin@example.org --role Admin \
 		--firstname Ada --lastname Admin --generate-password
 	$(BIN)/orchestrator-api dags sync
+	@# Like `airflow standalone`: the API, a scheduler and one worker; Ctrl-C stops all three.
+	@token=$$($(BIN)/orchestrator-api workers create --name local-worker --replace \
+		| sed -n 's/^token for local-worker (shown once): //p'); \
+	trap 'kill 0' EXIT; \
+	$(BIN)/orchestrator-api scheduler & \
+	ORCHESTRATOR_API_WORKER_TOKEN=$$token $(BIN)/orchestrator-api worker --queues default \
+		--api-url http://$(HOST):$(PORT) & \
 	$(BIN)/orchestrator-api serve --bind $(HOST):$(PORT)
 
 serve: install
@@ -79,6 +88,7 @@ fmt: install-test
 
 bench: install-test
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.execution
 
 docker:
 	docker build -t orchestrator-api .

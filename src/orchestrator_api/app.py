@@ -23,9 +23,13 @@ from starlette.exceptions import HTTPException
 
 from orchestrator_api import db, problems
 from orchestrator_api.config import Settings, get_settings
-from orchestrator_api.middleware import AcceptMiddleware, BodyLimitMiddleware, RequestContextMiddleware
+from orchestrator_api.middleware import (
+    RESPONSE_VALIDATORS,
+    AcceptMiddleware,
+    BodyLimitMiddleware,
+    RequestContextMiddleware,
+)
 from orchestrator_api.redaction import redact_path
-from orchestrator_api.request_validation import validator_map
 from orchestrator_api.resolver import OperationResolver
 from orchestrator_api.security.encryption import UndecryptableSecret
 from orchestrator_api.spec import allowed_methods, load_spec, operations
@@ -94,10 +98,9 @@ def create_app(settings: Settings | None = None) -> FlaskApp:
         spec,
         resolver=OperationResolver(ops),
         strict_validation=True,
-        validator_map=validator_map(),
         validate_responses=settings.validate_responses,
         pythonic_params=False,
-        validator_map=VALIDATOR_MAP,
+        validator_map={**VALIDATOR_MAP, "response": RESPONSE_VALIDATORS},
     )
     app.add_error_handler(ProblemException, problems.handle_problem)
     app.add_error_handler(HTTPException, problems.handle_http_exception)

@@ -1,4 +1,5 @@
-"""``orchestrator-api``: db migrate | users create | dags sync/export/import | secrets rotate | serve.
+"""``orchestrator-api``: db migrate | users create | dags sync/export/import | secrets rotate | serve |
+workers create | scheduler | worker.
 
 Each command prints what it did, is safe to repeat where that makes sense, and on failure exits 1 with a
 one-line message on stderr.
@@ -156,6 +157,46 @@ def cmd_serve(args: argparse.Namespace) -> None:
     )
 
 
+def cmd_workers_create(args: argparse.Namespace) -> None:
+    from orchestrator_api.execution.identity import register_worker
+    from orchestrator_api.models.worker import Worker
+
+    with db.transaction() as session:
+        existing = session.scalars(select(Worker).where(Worker.name == args.name)).first()
+        if existing is not None and not args.replace:
+            raise CommandError(f"a worker named {args.name} exists already (--replace issues a new token)")
+        if existing is not None:
+            session.delete(existing)  # its old token stops working; held leases expire as usual
+            session.flush()
+        worker, token = register_worker(session, args.name, created_by="cli")
+    print(f"created worker {args.name} (id {worker.id})")
+    print(f"token for {args.name} (shown once): {token}")
+
+
+def cmd_scheduler(args: argparse.Namespace) -> None:
+    from orchestrator_api.scheduling.loop import run
+
+    run(once=args.once, interval=args.interval)
+
+
+def cmd_worker(args: argparse.Namespace) -> None:
+    from orchestrator_api.execution.worker import run
+
+    token = args.token or os.environ.get(f"{PREFIX}WORKER_TOKEN", "")
+    if not token:
+        raise CommandError(f"no worker token: pass --token or set {PREFIX}WORKER_TOKEN")
+    queues = [queue.strip() for queue in args.queues.split(",") if queue.strip()]
+    if not queues:
+        raise CommandError("--queues names no queue")
+    run(
+        api_url=args.api_url,
+        token=token,
+        queues=queues,
+        concurrency=args.concurrency,
+        poll_interval=args.poll_interval,
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="orchestrator-api", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -202,6 +243,29 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--bind", help=f"HOST:PORT (default: ${PREFIX}BIND)")
     serve.add_argument("--workers", type=int, help=f"worker processes (default: ${PREFIX}WORKERS)")
     serve.set_defaults(func=cmd_serve)
+
+    workers = groups.add_parser("workers", help="worker identities").add_subparsers(
+        dest="command", required=True
+    )
+    register = workers.add_parser("create", help="register a worker and print its token once")
+    register.add_argument("--name", required=True)
+    register.add_argument("--replace", action="store_true", help="replace a worker of that name (new token)")
+    register.set_defaults(func=cmd_workers_create)
+
+    scheduler = groups.add_parser("scheduler", help="create runs and move task instances along")
+    scheduler.add_argument("--once", action="store_true", help="run passes until nothing changes, then exit")
+    scheduler.add_argument(
+        "--interval", type=float, help=f"seconds between passes (${PREFIX}SCHEDULER_INTERVAL)"
+    )
+    scheduler.set_defaults(func=cmd_scheduler)
+
+    worker = groups.add_parser("worker", help="claim and run task instances through the HTTP API")
+    worker.add_argument("--queues", default="default", help="comma-separated queues (default: default)")
+    worker.add_argument("--api-url", default=os.environ.get(f"{PREFIX}API_URL", "http://127.0.0.1:8080"))
+    worker.add_argument("--token", help=f"worker token (default: ${PREFIX}WORKER_TOKEN)")
+    worker.add_argument("--concurrency", type=int, default=4, help="tasks run at once (default: 4)")
+    worker.add_argument("--poll-interval", type=float, default=0.5, help="seconds between empty claims")
+    worker.set_defaults(func=cmd_worker)
     return parser
 
 

@@ -41,6 +41,14 @@ def _positive_int(raw: str) -> int:
 
 def _non_negative_int(raw: str) -> int:
     return 0 if raw.strip() == "0" else _positive_int(raw)
+def _positive_float(raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"expected a number, got {raw!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise ConfigError(f"expected a positive number, got {raw!r}")
+    return value
 
 
 def _fernet_keys(raw: str) -> str:
@@ -210,6 +218,21 @@ SETTINGS: tuple[Setting, ...] = (
         "finishes its keep-alive clients' requests before it exits.",
     ),
     Setting("LOG_LEVEL", str, "INFO", "logging", "Python log level of the server."),
+    Setting(
+        "LEASE_SECONDS",
+        _positive_float,
+        "30",
+        "execution",
+        "How long a worker holds a claimed task instance without a heartbeat; an expired lease is a "
+        "failed try.",
+    ),
+    Setting(
+        "SCHEDULER_INTERVAL",
+        _positive_float,
+        "0.5",
+        "execution",
+        "Seconds the scheduler sleeps between two passes when a pass found nothing to do.",
+    ),
 )
 
 
@@ -242,6 +265,8 @@ class Settings:
     worker_timeout: int
     max_requests: int
     log_level: str
+    lease_seconds: float
+    scheduler_interval: float
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from typing import Any
 
 import anyio
+from connexion.datastructures import MediaTypeDict
+from connexion.validators import VALIDATOR_MAP, AbstractResponseBodyValidator
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from orchestrator_api.config import get_settings
@@ -198,3 +200,24 @@ class AcceptMiddleware:
                     detail=f"This operation produces only {', '.join(offered)}; the Accept header allows none"
                 )
         await self.app(scope, receive, send)
+
+
+class StreamedBodyValidator(AbstractResponseBodyValidator):  # type: ignore[misc]  # connexion has no hints
+    """Response "validation" for streamed media types (NDJSON): passes every chunk on as it comes.
+
+    connexion's JSON validator (which `*/*json` would pick for `application/x-ndjson`) collects the whole
+    body before sending any of it, which would turn a stream that lasts as long as a run into one late
+    answer, and then refuse it because several JSON lines are not one JSON document.
+    """
+
+    def wrap_send(self, send: Send) -> Send:
+        return send
+
+
+RESPONSE_VALIDATORS = MediaTypeDict(
+    {
+        **VALIDATOR_MAP["response"],
+        "application/x-ndjson": StreamedBodyValidator,
+        "text/event-stream": StreamedBodyValidator,
+    }
+)

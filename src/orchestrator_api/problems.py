@@ -103,6 +103,10 @@ class PreconditionFailed(ApiProblem):
     status_code = 412
     default_title = "Precondition Failed"
     fragment = "PreconditionFailed"
+class LeaseLost(ApiProblem):
+    status_code = 409
+    default_title = "Conflict"
+    fragment = "LeaseLost"
 
 
 class PayloadTooLarge(ApiProblem):
@@ -169,11 +173,12 @@ def problem_response(
     detail: str | None = None,
     headers: Mapping[str, str] | None = None,
     ext: Mapping[str, Any] | None = None,
+    fragment: str | None = None,
 ) -> ConnexionResponse:
     """Build the one problem body every error gets."""
     cls = _BY_STATUS.get(status) or (BadRequest if status < 500 else Unknown)
     body: dict[str, Any] = {
-        "type": problem_type(cls.fragment),
+        "type": problem_type(fragment or cls.fragment),
         "title": title or cls.default_title,
         "status": status,
         "detail": detail or title or cls.default_title,
@@ -223,7 +228,10 @@ def handle_problem(request: ConnexionRequest, exc: ProblemException) -> Connexio
         )
     title = exc.title if isinstance(exc, ApiProblem) else None
     ext = exc.ext if isinstance(exc, ApiProblem) else None
-    return problem_response(request, status, title=title, detail=detail, headers=exc.headers, ext=ext)
+    fragment = exc.fragment if isinstance(exc, ApiProblem) else None
+    return problem_response(
+        request, status, title=title, detail=detail, headers=exc.headers, ext=ext, fragment=fragment
+    )
 
 
 def handle_http_exception(request: ConnexionRequest, exc: HTTPException) -> ConnexionResponse:

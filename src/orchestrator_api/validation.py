@@ -6,21 +6,27 @@ connexion's stock messages come from jsonschema and quote the offending value (`
 store cannot hold (a lone UTF-16 surrogate) or Python cannot convert (an integer of more than 4300 digits),
 which then surface as 500s. These subclasses, registered once through ``validator_map`` in ``create_app``,
 close both for every operation's body, query, path and header parameters.
+
+connexion 3 also ignores `readOnly` in requests, where Airflow 2.10's connexion refuses any body carrying a
+read-only property whatever its value ("Property is read-only - 'state'"); the body validator enforces it,
+so a client that sends a run's `state` when triggering learns it as it would from Airflow.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncGenerator, Iterable
+from collections.abc import AsyncGenerator, Iterable, Iterator
 from typing import Any
 
 from connexion.datastructures import MediaTypeDict
+from connexion.json_schema import Draft4RequestValidator
 from connexion.utils import is_null, is_nullable
 from connexion.validators import VALIDATOR_MAP as CONNEXION_VALIDATORS
 from connexion.validators import JSONRequestBodyValidator, ParameterValidator
 from jsonschema import Draft4Validator, ValidationError
 from jsonschema.exceptions import best_match
+from jsonschema.validators import extend
 from starlette.types import Scope
 
 from orchestrator_api.problems import BadRequest
@@ -132,8 +138,22 @@ def _unknown_properties(error: ValidationError) -> str:
     return f"Additional properties are not allowed {what}{allowed_text}"
 
 
+def _refuse_read_only(
+    validator: Any, read_only: Any, instance: Any, schema: Any
+) -> Iterator[ValidationError]:
+    if read_only:
+        yield ValidationError("Property is read-only")
+
+
+_ReadOnlyRefusingValidator = extend(Draft4RequestValidator, {"readOnly": _refuse_read_only})
+
+
 class SafeJSONBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]  # connexion ships no hints
-    """JSON bodies: strict parsing, and errors that name the field and rule."""
+    """JSON bodies: strict parsing, read-only properties refused, and errors that name the field and rule."""
+
+    @property
+    def _validator(self) -> Any:
+        return _ReadOnlyRefusingValidator(self._schema, format_checker=Draft4Validator.FORMAT_CHECKER)
 
     async def _parse(self, stream: AsyncGenerator[bytes, None], scope: Scope) -> Any:
         raw = b"".join([chunk async for chunk in stream])
@@ -148,6 +168,9 @@ class SafeJSONBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]  # 
             error = best_match(self._validator.iter_errors(body))
         except RecursionError:
             raise BadRequest(detail="The request body is nested too deeply") from None
+        if error is not None and error.validator == "readOnly":
+            # Airflow's wording, which names the field (dotted path) and never the value.
+            raise BadRequest(detail=f"Property is read-only - '{'.'.join(map(str, error.path))}'")
         if error is not None:
             where = json_pointer(error.absolute_path)
             subject = "The request body" if where == "/" else f"Body field {where}"

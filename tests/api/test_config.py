@@ -51,6 +51,7 @@ def test_config_lists_every_setting_by_section_with_secrets_masked(client, admin
         "api",
         "auth",
         "server",
+        "execution",
     ]
     for secret in SECRETS:
         assert secret not in response.text

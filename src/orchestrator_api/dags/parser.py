@@ -16,6 +16,7 @@ from orchestrator_api.dags.schedule import (
     PRESETS,
     CronSchedule,
     DatasetSchedule,
+    IntervalSchedule,
     PresetSchedule,
     Schedule,
     next_tick,
@@ -101,6 +102,10 @@ def _schedule(top: FieldReader) -> Schedule | None:
     value = top.get("schedule")
     if value is None:
         return None
+    if isinstance(value, dict) and "every" in value:
+        every = top.nested("schedule", {"every"}).seconds("every", positive=True)
+        assert every is not None
+        return IntervalSchedule(every)
     if isinstance(value, dict):
         datasets = top.nested("schedule", {"datasets"})
         uris = dataset_uris(datasets, "datasets")

@@ -51,7 +51,18 @@ class DatasetSchedule:
     uris: tuple[str, ...]
 
 
-Schedule = CronSchedule | PresetSchedule | DatasetSchedule
+@dataclass(frozen=True)
+class IntervalSchedule:
+    """Every ``seconds`` (Airflow's timedelta schedule): intervals follow each other from ``start_date``."""
+
+    seconds: float
+
+    @property
+    def delta(self) -> timedelta:
+        return timedelta(seconds=self.seconds)
+
+
+Schedule = CronSchedule | PresetSchedule | DatasetSchedule | IntervalSchedule
 ScheduleLike = Schedule | Mapping[str, Any] | None
 
 
@@ -72,13 +83,17 @@ def schedule_to_json(schedule: Schedule | None) -> dict[str, Any] | None:
         return {"preset": schedule.name}
     if isinstance(schedule, DatasetSchedule):
         return {"datasets": list(schedule.uris)}
+    if isinstance(schedule, IntervalSchedule):
+        return {"every": schedule.seconds}
     return None
 
 
 def schedule_from_json(value: ScheduleLike) -> Schedule | None:
     """The schedule for a stored ``Dag.schedule`` value (a :data:`Schedule` is returned unchanged)."""
-    if value is None or isinstance(value, CronSchedule | PresetSchedule | DatasetSchedule):
+    if value is None or isinstance(value, CronSchedule | PresetSchedule | DatasetSchedule | IntervalSchedule):
         return value
+    if "every" in value:
+        return IntervalSchedule(float(value["every"]))
     if "cron" in value:
         return CronSchedule(str(value["cron"]))
     if "preset" in value:
@@ -115,6 +130,14 @@ def schedule_interval(schedule: ScheduleLike) -> dict[str, Any] | None:
         value = resolved.name
     elif isinstance(resolved, DatasetSchedule):
         value = DATASET_SCHEDULE_SUMMARY
+    elif isinstance(resolved, IntervalSchedule):
+        delta = resolved.delta
+        return {
+            "__type": "TimeDelta",
+            "days": delta.days,
+            "seconds": delta.seconds,
+            "microseconds": delta.microseconds,
+        }
     else:
         return None
     return {"__type": "CronExpression", "value": value}
@@ -127,6 +150,8 @@ def timetable_description(schedule: ScheduleLike) -> str:
         return "Never, external triggers only"
     if isinstance(resolved, DatasetSchedule):
         return "Triggered by datasets"
+    if isinstance(resolved, IntervalSchedule):
+        return f"Every {resolved.delta}"
     if isinstance(resolved, PresetSchedule) and resolved.name == ONCE:
         return "Once, as soon as possible"
     expression = cron_expression(resolved)
@@ -164,6 +189,8 @@ def next_dagrun_info(
     resolved = schedule_from_json(schedule)
     if isinstance(resolved, PresetSchedule) and resolved.name == ONCE:
         return _once_info(start_date, end_date, last_logical_date)
+    if isinstance(resolved, IntervalSchedule):
+        return _interval_info(resolved.delta, start_date, end_date, catchup, last_logical_date, now)
     expression = cron_expression(resolved)
     if expression is None:
         return None
@@ -185,6 +212,29 @@ def next_dagrun_info(
     return DagRunInfo(start, start, end, end)
 
 
+def _interval_info(
+    delta: timedelta,
+    start_date: datetime | None,
+    end_date: datetime | None,
+    catchup: bool,
+    last_logical_date: datetime | None,
+    now: datetime,
+) -> DagRunInfo | None:
+    """Airflow's timedelta timetable: the first interval starts at ``start_date``, each next one where the
+    last ended; without catchup, no earlier than one interval before now."""
+    if last_logical_date is None:
+        if start_date is None:
+            return None
+        start = as_utc(start_date)
+    else:
+        start = as_utc(last_logical_date) + delta
+    if not catchup:
+        start = max(start, as_utc(now) - delta)
+    if end_date is not None and start > as_utc(end_date):
+        return None
+    return DagRunInfo(start, start, start + delta, start + delta)
+
+
 def _once_info(
     start_date: datetime | None, end_date: datetime | None, last_logical_date: datetime | None
 ) -> DagRunInfo | None:
@@ -203,6 +253,9 @@ def infer_manual_data_interval(schedule: ScheduleLike, logical_date: datetime) -
     Airflow 2; otherwise it is empty, starting and ending at ``logical_date``.
     """
     moment = as_utc(logical_date)
+    resolved = schedule_from_json(schedule)
+    if isinstance(resolved, IntervalSchedule):
+        return moment - resolved.delta, moment
     expression = cron_expression(schedule)
     if expression is None:
         return moment, moment

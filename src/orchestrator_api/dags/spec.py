@@ -41,8 +41,7 @@ class TaskSpec:
     extra_links: dict[str, str] = field(default_factory=dict)
     template_fields: tuple[str, ...] = ()
     executor: str | None = None
-    bash_command: str | None = None
-    arguments: dict[str, Any] = field(default_factory=dict)
+    operator_args: dict[str, Any] = field(default_factory=dict)
 
     @property
     def operator_class(self) -> str:

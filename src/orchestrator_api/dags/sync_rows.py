@@ -108,3 +108,4 @@ def _fill_task(task: Task, spec: TaskSpec, dag: DagSpec, position: int, downstre
     task.upstream_task_ids = list(spec.upstream)
     task.downstream_task_ids = list(downstream)
     task.extra_links = dict(spec.extra_links)
+    task.operator_args = dict(spec.operator_args)

@@ -47,20 +47,23 @@ DEFAULT_ARG_KEYS = frozenset(
         "executor",
     }
 )
-TASK_KEYS = DEFAULT_ARG_KEYS | {
-    "task_id",
-    "task_display_name",
-    "operator",
-    "upstream",
-    "doc_md",
-    "outlets",
-    "expand",
-    "extra_links",
-    "template_fields",
-    # Operator arguments: the common `bash_command`, and any other under `arguments` (kept, not interpreted).
-    "bash_command",
-    "arguments",
-}
+TASK_KEYS = (
+    DEFAULT_ARG_KEYS
+    | {
+        "task_id",
+        "task_display_name",
+        "operator",
+        "upstream",
+        "doc_md",
+        "outlets",
+        "expand",
+        "extra_links",
+        "template_fields",
+    }
+    # Operator arguments: those the reference worker runs, and any other under `arguments` (kept as given).
+    | {"bash_command", "env", "python_callable", "op_kwargs", "op_args", "arguments"}
+)
+_CALLABLE = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*", re.ASCII)
 _OPERATOR = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*", re.ASCII)
 _URI_MAX_LENGTH = 3000
 
@@ -105,9 +108,38 @@ def read_task(task: FieldReader, defaults: FieldReader, dag_owner: str) -> TaskS
         extra_links=_extra_links(task),
         template_fields=tuple(task.string_list("template_fields", max_length=250)),
         executor=pick("executor").text("executor", max_length=1000),
-        bash_command=task.text("bash_command", max_length=100_000),
-        arguments=_arguments(task),
+        operator_args=_operator_args(task),
     )
+
+
+def _operator_args(task: FieldReader) -> dict[str, Any]:
+    """What the worker hands the operator: ``bash_command`` and ``env``; ``python_callable`` (as
+    ``module:function``), ``op_args`` and ``op_kwargs``; any other argument under ``arguments``. Values may
+    hold Jinja templates."""
+    found: dict[str, Any] = _arguments(task)
+    command = task.text("bash_command", max_length=100_000)
+    if command is not None:
+        found["bash_command"] = command
+    callable_path = task.text("python_callable", max_length=1000)
+    if callable_path is not None:
+        if not _CALLABLE.fullmatch(callable_path):
+            raise task.error("python_callable", "expected module:function")
+        found["python_callable"] = callable_path
+    for key in ("op_kwargs", "env"):
+        mapping = task.mapping(key)
+        if mapping is None:
+            continue
+        if any(not isinstance(name, str) for name in mapping):
+            raise task.error(key, "keys must be strings")
+        if key == "env" and any(not isinstance(value, str) for value in mapping.values()):
+            raise task.error(key, "values must be strings")
+        found[key] = dict(mapping)
+    op_args = task.get("op_args")
+    if op_args is not None:
+        if not isinstance(op_args, list):
+            raise task.error("op_args", f"expected a list, got {describe_value(op_args)}")
+        found["op_args"] = list(op_args)
+    return found
 
 
 def dataset_uris(reader: FieldReader, key: str) -> list[str]:

@@ -26,6 +26,7 @@ from orchestrator_api.models.meta import InstanceMeta
 from orchestrator_api.models.resources import DEFAULT_POOL, Connection, Pool, Variable
 from orchestrator_api.models.run import DagRun, Job, TaskInstance, TaskInstanceHistory, XCom
 from orchestrator_api.models.token import AccessToken, TriggerToken, access_token_role
+from orchestrator_api.models.worker import Worker
 
 __all__ = [
     "DEFAULT_POOL",
@@ -60,6 +61,7 @@ __all__ = [
     "TriggerToken",
     "User",
     "Variable",
+    "Worker",
     "XCom",
     "access_token_role",
     "role_permission",

@@ -121,6 +121,9 @@ class Task(Base):
     upstream_task_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
     downstream_task_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
     extra_links: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)  # name -> URL template
+    # What the operator is given (bash_command, python_callable, op_kwargs, env): the worker renders and
+    # runs it. Not part of Airflow's task wire format.
+    operator_args: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     dag: Mapped[Dag] = relationship(back_populates="tasks")
 

@@ -90,6 +90,14 @@ class TaskInstance(UpdatedAtMixin, _TaskInstanceColumns, Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     note: Mapped[str | None] = mapped_column(Text)
+    # Execution (not part of Airflow's wire format). A claimed try is held under a lease: the random
+    # `lease_id` a worker must present, valid until `lease_expires_at`; `version` grows with every change a
+    # worker or the scheduler makes, so a conditional UPDATE can tell whether the row moved underneath it.
+    lease_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("worker.id", ondelete="SET NULL"), index=True)
+    next_try_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # when an up_for_retry try may start
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class TaskInstanceHistory(_TaskInstanceColumns, Base):

@@ -25,6 +25,7 @@ from orchestrator_api.security.principal import (
     CAN_READ,
     DAG_RESOURCE_PREFIX,
     RESOURCE_DAG,
+    WORKER_API,
     Principal,
 )
 
@@ -177,6 +178,19 @@ OPERATION_NEEDS: Mapping[str, tuple[Need, ...]] = {
     "delete_trigger_token": ((CAN_EDIT, RESOURCE_DAG),),
     # The token in the path is the credential: the handler verifies it, as no security scheme applies.
     "trigger_dag_run_by_token": PUBLIC,
+    # Watching a run (extension)
+    "wait_dag_run": _read(RESOURCE_DAG, DAG_RUNS),
+    # Workers (extension). Running tasks fills pool slots: whoever may create pools (Op, Admin) manages
+    # the workers that fill them.
+    "get_workers": ((CAN_CREATE, POOLS),),
+    "post_worker": ((CAN_CREATE, POOLS),),
+    "delete_worker": ((CAN_CREATE, POOLS),),
+    # The worker API: only a worker token holds this permission, and it holds nothing else.
+    "claim_task_instances": (WORKER_API,),
+    "heartbeat_task_instance": (WORKER_API,),
+    "append_task_instance_log": (WORKER_API,),
+    "push_task_instance_xcom": (WORKER_API,),
+    "finish_task_instance": (WORKER_API,),
     # DAG authoring (extension)
     "post_dag": ((CAN_CREATE, DAG_DEFINITIONS),),
     "get_dag_definition": _read(RESOURCE_DAG, DAG_CODE),
@@ -192,9 +206,15 @@ API_DAG_NEEDS: Mapping[str, tuple[Need, ...]] = {
     "delete_dag": ((CAN_DELETE, DAG_DEFINITIONS),),
 }
 
+# What a worker's calls change is recorded on the task instance itself (dates, hostname, its log), so they
+# stay out of the audit log, which would otherwise get a row per heartbeat and log chunk.
+NOT_AUDITED: frozenset[str] = frozenset(op for op, needs in OPERATION_NEEDS.items() if WORKER_API in needs)
+
 
 def is_mutating(operation_id: str) -> bool:
     """Whether the operation changes state (and so is recorded in the audit log)."""
+    if operation_id in NOT_AUDITED:
+        return False
     return operation_id in MUTATING_WITHOUT_WRITE_PERMISSION or any(
         action != CAN_READ for action, _ in OPERATION_NEEDS.get(operation_id, ())
     )
@@ -209,6 +229,8 @@ MUTATING_WITHOUT_WRITE_PERMISSION: frozenset[str] = frozenset(
 def authorize(principal: Principal, operation_id: str, arguments: Mapping[str, Any]) -> None:
     """Raise 403 unless ``principal`` holds everything ``operation_id`` needs for these arguments."""
     if principal.allowed_operations is not None and operation_id not in principal.allowed_operations:
+        if principal.method == "worker":
+            raise PermissionDenied(detail="A worker token may only call the worker API")
         raise PermissionDenied(detail="This token may only trigger runs of its DAG")
     needs = OPERATION_NEEDS[operation_id]
     argument = arguments.get("dag_id")

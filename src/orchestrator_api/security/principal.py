@@ -13,6 +13,8 @@ CAN_CREATE = "can_create"
 CAN_DELETE = "can_delete"
 
 RESOURCE_DAG = "DAGs"
+# Held by worker tokens only (not a stored resource, so no role can grant it).
+WORKER_API = ("can_execute", "Worker API")
 DAG_RESOURCE_PREFIX = "DAG:"
 
 
@@ -26,7 +28,7 @@ class Principal:
     """An authenticated caller. ``method`` says how they signed in; handlers should not need to care."""
 
     username: str
-    method: str  # "basic", "token", "session" or "trigger"
+    method: str  # "basic", "token", "session", "trigger" or "worker"
     user_id: int | None
     role_ids: frozenset[int]
     permissions: frozenset[tuple[str, str]]

@@ -20,6 +20,7 @@ from orchestrator_api.timeutil import utcnow
 PERSONAL_PREFIX = "oapi_pat_"
 SESSION_PREFIX = "oapi_ses_"
 TRIGGER_PREFIX = "oapi_trg_"
+WORKER_PREFIX = "oapi_wrk_"
 PREFIX_BY_KIND = {"personal": PERSONAL_PREFIX, "session": SESSION_PREFIX}
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from orchestrator_api import db
 from orchestrator_api.config import get_settings
+from orchestrator_api.execution.identity import verify_worker_token
 from orchestrator_api.instance import rbac_version_column, secret_key
 from orchestrator_api.models.auth import User, user_role
 from orchestrator_api.models.token import AccessToken, TriggerToken, access_token_role
@@ -36,6 +37,7 @@ from orchestrator_api.security.token_secrets import (
     PERSONAL_PREFIX,
     SESSION_PREFIX,
     TRIGGER_PREFIX,
+    WORKER_PREFIX,
     hash_token,
 )
 from orchestrator_api.timeutil import utcnow
@@ -221,6 +223,8 @@ def authenticate_token(token: str) -> Principal | None:
         return _verify_access_token(token)
     if _plausible(token, TRIGGER_PREFIX):
         return _verify_trigger_token(token)
+    if _plausible(token, WORKER_PREFIX):
+        return verify_worker_token(token)
     return None
 
 

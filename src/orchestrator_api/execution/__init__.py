@@ -1,0 +1,1 @@
+"""Execution: the worker API's domain (worker identities, claims, leases) and the reference worker."""
