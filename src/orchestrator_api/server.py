@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
 from orchestrator_api.config import get_settings
+
+_MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"  # read by prometheus_client when a worker imports it
 
 
 class _Server(BaseApplication):  # type: ignore[misc]
@@ -24,8 +29,32 @@ class _Server(BaseApplication):  # type: ignore[misc]
         return app
 
 
+def _worker_exited(_arbiter: Any, worker: Any) -> None:
+    # Live-summed gauges (DB pool) must stop counting a dead worker; its counters stay in the totals.
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+
+
 def serve(bind: str, workers: int, timeout: int) -> None:
-    """Run until interrupted. Workers import the app themselves, so each opens its own connections."""
+    """Run until interrupted. Workers import the app themselves, so each opens its own connections.
+
+    Metrics: unless ``PROMETHEUS_MULTIPROC_DIR`` is set already, a fresh temporary folder is made for
+    this server's workers to share their metrics through (and removed at exit), so ``/metrics`` answers
+    the totals of every worker whichever one is asked.
+    """
+    owned = None
+    if not os.environ.get(_MULTIPROCESS_ENV):
+        owned = tempfile.mkdtemp(prefix="orchestrator-api-metrics-")
+        os.environ[_MULTIPROCESS_ENV] = owned
+    try:
+        _run(bind, workers, timeout)
+    finally:
+        if owned:
+            shutil.rmtree(owned, ignore_errors=True)
+
+
+def _run(bind: str, workers: int, timeout: int) -> None:
     _Server(
         {
             "bind": bind,
@@ -38,5 +67,6 @@ def serve(bind: str, workers: int, timeout: int) -> None:
             "max_requests_jitter": 1_000,
             "loglevel": get_settings().log_level.lower(),
             "proc_name": "orchestrator-api",
+            "child_exit": _worker_exited,
         }
     ).run()
