@@ -54,7 +54,27 @@ def serve(bind: str, workers: int, timeout: int) -> None:
             shutil.rmtree(owned, ignore_errors=True)
 
 
+def _json_logging(level: str) -> dict[str, Any]:
+    """gunicorn's own log lines (master and workers' ``gunicorn.error``) as JSON, like the app's."""
+    handler = {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "orchestrator_api.operations.logs.JsonFormatter"}},
+        "handlers": {"console": handler, "error_console": handler},
+        "root": {"level": level, "handlers": ["console"]},
+        "loggers": {
+            "gunicorn.error": {"level": level, "handlers": ["error_console"], "propagate": False},
+            "gunicorn.access": {"level": level, "handlers": ["console"], "propagate": False},
+        },
+    }
+
+
 def _run(bind: str, workers: int, timeout: int) -> None:
+    settings = get_settings()
+    logging_options = (
+        {"logconfig_dict": _json_logging(settings.log_level.upper())} if settings.log_format == "json" else {}
+    )
     _Server(
         {
             "bind": bind,
@@ -68,5 +88,6 @@ def _run(bind: str, workers: int, timeout: int) -> None:
             "loglevel": get_settings().log_level.lower(),
             "proc_name": "orchestrator-api",
             "child_exit": _worker_exited,
+            **logging_options,
         }
     ).run()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -33,13 +34,18 @@ def gunicorn(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen[bytes
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     env = {k: v for k, v in os.environ.items() if k != "PROMETHEUS_MULTIPROC_DIR"}
-    env.update(ORCHESTRATOR_API_DATABASE_URL=url, TMPDIR=str(scratch), ORCHESTRATOR_API_LOG_LEVEL="WARNING")
+    env.update(
+        ORCHESTRATOR_API_DATABASE_URL=url,
+        TMPDIR=str(scratch),
+        ORCHESTRATOR_API_LOG_LEVEL="INFO",
+        ORCHESTRATOR_API_LOG_FORMAT="json",
+    )
     port = _free_port()
     process = subprocess.Popen(
         [str(CLI), "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=(tmp_path / "stdout.log").open("wb"),
+        stderr=(tmp_path / "stderr.log").open("wb"),
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -83,3 +89,16 @@ def test_every_scrape_reports_the_total_of_all_workers_until_exit(gunicorn):
     process.send_signal(signal.SIGTERM)  # how an operator (or docker stop) ends it
     assert process.wait(timeout=60) == 0
     assert not folder.exists()  # `serve` removed the folder it made
+
+
+def test_with_json_logs_every_line_gunicorn_and_the_app_write_is_json(gunicorn, tmp_path):
+    base, _, process = gunicorn
+    assert _get(f"{base}/api/v1/version") == 200
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=60) == 0
+    text = (tmp_path / "stderr.log").read_text() + (tmp_path / "stdout.log").read_text()
+    lines = [json.loads(line) for line in text.splitlines() if line.strip()]
+    loggers = {line["logger"] for line in lines}
+    assert "gunicorn.error" in loggers  # "Booting worker", "Shutting down"...
+    (access,) = [line for line in lines if line.get("route") == "/api/v1/version"]
+    assert (access["status"], access["method"], access["principal"]) == (200, "GET", None)

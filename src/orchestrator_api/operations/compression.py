@@ -28,22 +28,31 @@ class WholeBody:
         chunks: list[bytes] = []
         size = 0
 
+        async def release(more: bool) -> None:
+            nonlocal start
+            if start is not None:
+                held, start = start, None
+                await send(held)
+            if chunks or not more:
+                await send({"type": "http.response.body", "body": b"".join(chunks), "more_body": more})
+                chunks.clear()
+
         async def joined_send(message: Message) -> None:
             nonlocal start, size
             if message["type"] == "http.response.start":
                 start = message
                 return
-            if message["type"] != "http.response.body" or start is None:
+            if message["type"] != "http.response.body":  # e.g. an extension's message: keep the order
+                await release(more=True)
+                await send(message)
+                return
+            if start is None:
                 await send(message)
                 return
             chunks.append(message.get("body", b""))
             size += len(chunks[-1])
             more = message.get("more_body", False)
-            if more and size <= self.limit:
-                return
-            held, start = start, None
-            await send(held)
-            await send({"type": "http.response.body", "body": b"".join(chunks), "more_body": more})
-            chunks.clear()
+            if not more or size > self.limit:
+                await release(more)
 
         await self.app(scope, receive, joined_send)
