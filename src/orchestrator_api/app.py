@@ -29,6 +29,9 @@ from orchestrator_api.middleware import (
     BodyLimitMiddleware,
     RequestContextMiddleware,
 )
+from orchestrator_api.operations import add_outer_middlewares
+from orchestrator_api.operations.metrics import MetricsEndpoint
+from orchestrator_api.operations.routes import RouteNames
 from orchestrator_api.redaction import redact_path
 from orchestrator_api.resolver import OperationResolver
 from orchestrator_api.security.encryption import UndecryptableSecret
@@ -83,7 +86,19 @@ def create_app(settings: Settings | None = None) -> FlaskApp:
     # A dataset URI path parameter may hold "//" (or start with "/"): Flask must route such paths as they
     # are instead of answering a redirect to a path with the slashes merged. Set before routes are added.
     app.app.url_map.merge_slashes = False
-    app.add_middleware(RequestContextMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    # Outermost first: CORS, gzip, then request ids and the access log (connexion keeps the order in
+    # which middlewares are added at one position).
+    add_outer_middlewares(app, settings)
+    app.add_middleware(
+        RequestContextMiddleware,
+        position=MiddlewarePosition.BEFORE_EXCEPTION,
+        routes=RouteNames({op_id: info.path for op_id, info in ops.items()}, API_BASE),
+        metrics=settings.metrics_enabled,
+    )
+    if settings.metrics_enabled:
+        app.add_middleware(
+            MetricsEndpoint, position=MiddlewarePosition.BEFORE_SWAGGER, token=settings.metrics_token
+        )
     app.add_middleware(
         BodyLimitMiddleware,
         position=MiddlewarePosition.BEFORE_SWAGGER,

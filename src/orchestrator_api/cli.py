@@ -24,6 +24,7 @@ from orchestrator_api.config import PREFIX, ConfigError, get_settings
 from orchestrator_api.dags import DagFolderError, sync_dags
 from orchestrator_api.migrations import current_revision, upgrade
 from orchestrator_api.models.auth import Role, User
+from orchestrator_api.operations.progress import Progress
 from orchestrator_api.problems import ApiProblem
 from orchestrator_api.security.encryption import UndecryptableSecret, configured_keys
 from orchestrator_api.security.passwords import generate_password, hash_password
@@ -98,7 +99,11 @@ def cmd_dags_sync(args: argparse.Namespace) -> None:
     folder = Path(args.dags_folder or get_settings().dags_folder)
     try:
         with db.transaction() as session:
-            report = sync_dags(session, folder)
+            report = sync_dags(
+                session,
+                folder,
+                progress=Progress("dags sync", "files parsed", args.progress_every, quiet=args.quiet),
+            )
     except DagFolderError as exc:
         raise CommandError(str(exc)) from None
     print(report.summary())
@@ -134,9 +139,11 @@ def _problem_as_error(action: Callable[[], T]) -> T:
         raise CommandError(str(exc.detail)) from None
 
 
-def cmd_secrets_rotate(_args: argparse.Namespace) -> None:
+def cmd_secrets_rotate(args: argparse.Namespace) -> None:
+    progress = Progress("secrets rotate", "rows rewritten", args.progress_every, quiet=args.quiet)
     with db.transaction() as session:
-        count = reseal_secrets(session)
+        # One executemany per progress step: the line is printed when its rows are written.
+        count = reseal_secrets(session, batch=progress.every, progress=progress)
     keys = configured_keys()
     how = (
         f"encrypted with the first of {len(keys)} key(s)"
@@ -197,6 +204,17 @@ def cmd_worker(args: argparse.Namespace) -> None:
     )
 
 
+def _progress_options(parser: argparse.ArgumentParser, every: int) -> None:
+    parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    parser.add_argument(
+        "--progress-every",
+        type=int,
+        default=every,
+        metavar="N",
+        help=f"a progress line every N items ({every})",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="orchestrator-api", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -222,6 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
     sync = dags.add_parser("sync", help="load every DAG file of the folder into the store")
     sync.add_argument("--dags-folder", help=f"default: ${PREFIX}DAGS_FOLDER")
     sync.add_argument("--strict", action="store_true", help="exit 1 if any file fails to load")
+    _progress_options(sync, every=100)
     sync.set_defaults(func=cmd_dags_sync)
 
     export = dags.add_parser("export", help="print the YAML definition of a DAG (API or file)")
@@ -235,9 +254,11 @@ def build_parser() -> argparse.ArgumentParser:
     secrets = groups.add_parser("secrets", help="secrets at rest").add_subparsers(
         dest="command", required=True
     )
-    secrets.add_parser(
+    rotate = secrets.add_parser(
         "rotate", help=f"re-encrypt stored secrets with the first key of ${PREFIX}FERNET_KEY"
-    ).set_defaults(func=cmd_secrets_rotate)
+    )
+    _progress_options(rotate, every=1000)
+    rotate.set_defaults(func=cmd_secrets_rotate)
 
     serve = groups.add_parser("serve", help="serve the API with gunicorn and uvicorn workers")
     serve.add_argument("--bind", help=f"HOST:PORT (default: ${PREFIX}BIND)")

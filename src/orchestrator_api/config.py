@@ -9,38 +9,21 @@ from __future__ import annotations
 import base64
 import functools
 import os
-from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import Any
 
-PREFIX = "ORCHESTRATOR_API_"
+from orchestrator_api.operations.settings import OPERATIONS_SETTINGS, check_cors
+from orchestrator_api.setting import PREFIX, ConfigError, Setting
+from orchestrator_api.setting import bool_value as _bool
+from orchestrator_api.setting import positive_int as _positive_int
 
-
-class ConfigError(ValueError):
-    """A setting has a value that cannot be used."""
-
-
-def _bool(raw: str) -> bool:
-    value = raw.strip().lower()
-    if value in {"1", "true", "yes", "on"}:
-        return True
-    if value in {"0", "false", "no", "off", ""}:
-        return False
-    raise ConfigError(f"expected a boolean, got {raw!r}")
-
-
-def _positive_int(raw: str) -> int:
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ConfigError(f"expected an integer, got {raw!r}") from None
-    if value < 1:
-        raise ConfigError(f"expected a positive integer, got {value}")
-    return value
+__all__ = ["PREFIX", "SETTINGS", "ConfigError", "Setting", "Settings", "get_settings", "load_settings"]
 
 
 def _non_negative_int(raw: str) -> int:
     return 0 if raw.strip() == "0" else _positive_int(raw)
+
+
 def _positive_float(raw: str) -> float:
     try:
         value = float(raw)
@@ -69,18 +52,6 @@ def _expose_config(raw: str) -> str:
     if value in {"non-sensitive-only", "non_sensitive_only"}:
         return "non-sensitive-only"
     return "true" if _bool(value) else "false"
-
-
-@dataclass(frozen=True)
-class Setting:
-    """One environment variable: its parser, default, section in ``get_config`` and meaning."""
-
-    name: str
-    parse: Callable[[str], Any]
-    default: str
-    section: str
-    help: str
-    secret: bool = False
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -233,6 +204,7 @@ SETTINGS: tuple[Setting, ...] = (
         "execution",
         "Seconds the scheduler sleeps between two passes when a pass found nothing to do.",
     ),
+    *OPERATIONS_SETTINGS,
 )
 
 
@@ -267,6 +239,21 @@ class Settings:
     log_level: str
     lease_seconds: float
     scheduler_interval: float
+    log_format: str
+    metrics_enabled: bool
+    metrics_token: str
+    cors_allow_origins: tuple[str, ...]
+    cors_allow_origin_regex: str
+    cors_allow_credentials: bool
+    cors_allow_headers: tuple[str, ...]
+    cors_allow_methods: tuple[str, ...]
+    cors_max_age: int
+    gzip_minimum_bytes: int
+
+    @property
+    def cors_enabled(self) -> bool:
+        """CORS is on once an origin list or pattern is configured."""
+        return bool(self.cors_allow_origins or self.cors_allow_origin_regex)
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -282,6 +269,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     settings = Settings(**values)
     if settings.fallback_page_limit > settings.maximum_page_limit:
         raise ConfigError(f"{PREFIX}FALLBACK_PAGE_LIMIT exceeds {PREFIX}MAXIMUM_PAGE_LIMIT")
+    check_cors(settings)
     return settings
 
 

@@ -58,6 +58,11 @@ def configure(url: str | None = None) -> Engine:
         if _engine is not None:
             _engine.dispose()
         _engine = make_engine(url or get_settings().database_url)
+        # Imported here, not at the top: `serve` must not load prometheus_client before it has chosen
+        # the multiprocess folder its workers share.
+        from orchestrator_api.operations.metrics import instrument_engine
+
+        instrument_engine(_engine)
         _factory = sessionmaker(bind=_engine, expire_on_commit=False)
         return _engine
 

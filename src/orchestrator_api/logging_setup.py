@@ -1,14 +1,19 @@
-"""One logging configuration for the server and the CLI: plain lines on stderr."""
+"""One logging configuration for the server and the CLI: plain lines or JSON objects on stderr."""
 
 from __future__ import annotations
 
 import logging
 import sys
 
+from orchestrator_api.operations.logs import JsonFormatter
 
-def configure_logging(level: str = "INFO") -> None:
+
+def configure_logging(level: str = "INFO", log_format: str = "text") -> None:
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    if log_format == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

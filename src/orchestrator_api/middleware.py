@@ -15,6 +15,9 @@ from connexion.validators import VALIDATOR_MAP, AbstractResponseBodyValidator
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from orchestrator_api.config import get_settings
+from orchestrator_api.operations.logs import ACCESS_FIELDS
+from orchestrator_api.operations.metrics import record_request
+from orchestrator_api.operations.routes import RouteNames
 from orchestrator_api.problems import BadRequest, NotAcceptable, PayloadTooLarge
 from orchestrator_api.redaction import redact_path
 
@@ -37,8 +40,10 @@ class RequestContextMiddleware:
     duration, request id and the authenticated user. Never a header value or body.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, routes: RouteNames, metrics: bool = True) -> None:
         self.app = app
+        self.routes = routes
+        self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -67,16 +72,37 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            context = extensions.get("connexion_context", {})
-            access_log.info(
-                "%s %s %s %.1fms id=%s user=%s",
-                scope["method"],
-                redact_path(scope["path"]),
-                status,
-                (time.perf_counter() - started) * 1000,
-                request_id,
-                context.get("user") or "-",
-            )
+            self._record(scope, status, time.perf_counter() - started, request_id)
+
+    def _record(self, scope: Scope, status: int, seconds: float, request_id: str) -> None:
+        """The access log line (plain, or structured for JSON logs) and the request metrics."""
+        route = self.routes.of(scope)
+        method: str = scope["method"]
+        if self.metrics:
+            record_request(route, method, status, seconds)
+        if not access_log.isEnabledFor(logging.INFO):
+            return
+        path = redact_path(scope["path"])
+        user = scope["extensions"].get("connexion_context", {}).get("user") or "-"
+        fields = {
+            "request_id": request_id,
+            "principal": None if user == "-" else user,
+            "method": method,
+            "route": route,
+            "path": path,
+            "status": status,
+            "duration_ms": round(seconds * 1000, 1),
+        }
+        access_log.info(
+            "%s %s %s %.1fms id=%s user=%s",
+            method,
+            path,
+            status,
+            seconds * 1000,
+            request_id,
+            user,
+            extra={ACCESS_FIELDS: fields},
+        )
 
 
 class BodyLimitMiddleware:

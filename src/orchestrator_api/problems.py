@@ -103,6 +103,8 @@ class PreconditionFailed(ApiProblem):
     status_code = 412
     default_title = "Precondition Failed"
     fragment = "PreconditionFailed"
+
+
 class LeaseLost(ApiProblem):
     status_code = 409
     default_title = "Conflict"

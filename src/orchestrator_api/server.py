@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from typing import Any, ClassVar
 
 from gunicorn.app.base import BaseApplication
 from uvicorn_worker import UvicornWorker
 
 from orchestrator_api.config import get_settings
+
+_MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"  # read by prometheus_client when a worker imports it
 
 
 class Worker(UvicornWorker):  # type: ignore[misc]  # uvicorn-worker ships no type hints
@@ -35,9 +40,52 @@ class _Server(BaseApplication):  # type: ignore[misc]
         return app
 
 
+def _worker_exited(_arbiter: Any, worker: Any) -> None:
+    # Live-summed gauges (DB pool) must stop counting a dead worker; its counters stay in the totals.
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+
+
 def serve(bind: str, workers: int, timeout: int) -> None:
-    """Run until interrupted. Workers import the app themselves, so each opens its own connections."""
+    """Run until interrupted. Workers import the app themselves, so each opens its own connections.
+
+    Metrics: unless ``PROMETHEUS_MULTIPROC_DIR`` is set already, a fresh temporary folder is made for
+    this server's workers to share their metrics through (and removed at exit), so ``/metrics`` answers
+    the totals of every worker whichever one is asked.
+    """
+    owned = None
+    if not os.environ.get(_MULTIPROCESS_ENV):
+        owned = tempfile.mkdtemp(prefix="orchestrator-api-metrics-")
+        os.environ[_MULTIPROCESS_ENV] = owned
+    try:
+        _run(bind, workers, timeout)
+    finally:
+        if owned:
+            shutil.rmtree(owned, ignore_errors=True)
+
+
+def _json_logging(level: str) -> dict[str, Any]:
+    """gunicorn's own log lines (master and workers' ``gunicorn.error``) as JSON, like the app's."""
+    handler = {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "orchestrator_api.operations.logs.JsonFormatter"}},
+        "handlers": {"console": handler, "error_console": handler},
+        "root": {"level": level, "handlers": ["console"]},
+        "loggers": {
+            "gunicorn.error": {"level": level, "handlers": ["error_console"], "propagate": False},
+            "gunicorn.access": {"level": level, "handlers": ["console"], "propagate": False},
+        },
+    }
+
+
+def _run(bind: str, workers: int, timeout: int) -> None:
     settings = get_settings()
+    logging_options = (
+        {"logconfig_dict": _json_logging(settings.log_level.upper())} if settings.log_format == "json" else {}
+    )
     _Server(
         {
             "bind": bind,
@@ -52,5 +100,7 @@ def serve(bind: str, workers: int, timeout: int) -> None:
             "max_requests_jitter": settings.max_requests // 2,
             "loglevel": settings.log_level.lower(),
             "proc_name": "orchestrator-api",
+            "child_exit": _worker_exited,
+            **logging_options,
         }
     ).run()

@@ -12,7 +12,8 @@ from tests.problems import assert_problem
 FERNET_KEY = Fernet.generate_key().decode()
 SECRET_KEY = "Puffin-Cobalt-6631-key"
 DB_PASSWORD = "Marten-Quartz-1187-db"
-SECRETS = (FERNET_KEY, SECRET_KEY, DB_PASSWORD)
+METRICS_TOKEN = "Heron-Basalt-4402-scrape"
+SECRETS = (FERNET_KEY, SECRET_KEY, DB_PASSWORD, METRICS_TOKEN)
 
 
 @pytest.fixture
@@ -21,6 +22,7 @@ def exposed(settings_env: Any) -> None:
         EXPOSE_CONFIG="true",
         FERNET_KEY=FERNET_KEY,
         SECRET_KEY=SECRET_KEY,
+        METRICS_TOKEN=METRICS_TOKEN,
         # Only read by get_config here: the test's database is already bound.
         DATABASE_URL=f"postgresql+psycopg://orchestrator:{DB_PASSWORD}@db.internal/orchestrator",
     )
@@ -44,6 +46,8 @@ def test_config_lists_every_setting_by_section_with_secrets_masked(client, admin
     assert shown["api.fernet_key"] == "< hidden >"
     assert shown["api.secret_key"] == "< hidden >"
     assert shown["database.database_url"] == "postgresql+psycopg://orchestrator:***@db.internal/orchestrator"
+    assert shown["metrics.metrics_token"] == "< hidden >"
+    assert shown["cors.cors_allow_methods"] == "GET POST PUT PATCH DELETE"
     assert [s["name"] for s in response.json()["sections"]] == [
         "database",
         "dags",
@@ -52,6 +56,8 @@ def test_config_lists_every_setting_by_section_with_secrets_masked(client, admin
         "auth",
         "server",
         "execution",
+        "metrics",
+        "cors",
     ]
     for secret in SECRETS:
         assert secret not in response.text

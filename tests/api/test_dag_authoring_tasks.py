@@ -23,7 +23,7 @@ def test_post_task_adds_it_to_the_definition_and_the_dag(client, admin):
     assert definition_tasks(client, admin)[-1] == body
     assert task_ids(client, admin) == ["extract", "load", "report", "transform"]
     assert client.get(f"{TASKS}/load", auth=admin).json()["downstream_task_ids"] == ["report"]
-    [row] = audit_rows("post_task")
+    [row] = audit_rows("api.post_task")
     assert row.dag_id == "authored"
     assert '"revision": 2' in row.extra
 

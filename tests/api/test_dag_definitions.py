@@ -87,7 +87,7 @@ def test_put_definition_replaces_it_and_bumps_the_revision(client, admin):
     assert second != first
     assert task_ids(client, admin) == ["extract", "load", "report", "transform"]
     assert client.get("/api/v1/dags/authored", auth=admin).json()["description"] == "Second version"
-    assert next(row.extra for row in audit_rows("put_dag_definition")).count('"revision": 2') == 1
+    assert next(row.extra for row in audit_rows("api.put_dag_definition")).count('"revision": 2') == 1
 
 
 def test_put_definition_with_a_stale_if_match_is_refused_and_changes_nothing(client, admin):

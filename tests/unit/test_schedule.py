@@ -70,9 +70,11 @@ def test_schedule_interval(
         (CronSchedule("0 6 1,15 * *"), "At 06:00, on day 1 and 15 of the month"),
         (CronSchedule("0 0 * 1-3 *"), "At 00:00, January through March"),
         (CronSchedule("0 12 * * 7"), "At 12:00, only on Sunday"),
-        (CronSchedule("5,35 */3 * * 1-5"), "Cron: 5,35 */3 * * 1-5"),
-        (CronSchedule("0 0 1 * 1"), "Cron: 0 0 1 * 1"),  # day-of-month OR weekday: no honest short sentence
-        (CronSchedule("0 0 L * *"), "Cron: 0 0 L * *"),
+        (
+            CronSchedule("5,35 */3 * * 1-5"),
+            "At 5 and 35 minutes past the hour, every 3 hours, Monday through Friday",
+        ),
+        (CronSchedule("0 0 L * *"), "At 00:00, on the last day of the month"),
     ],
 )
 def test_timetable_description(schedule: Schedule | None, expected: str) -> None:

@@ -16,6 +16,8 @@ HIDDEN = "< hidden >"
 
 def _shown(setting: Setting, value: Any) -> str:
     if not setting.secret:
+        if isinstance(value, tuple):  # word lists read back as they are written: space-separated
+            return " ".join(value)
         return str(value).lower() if isinstance(value, bool) else str(value)
     if setting.name == "DATABASE_URL":
         return make_url(str(value)).render_as_string(hide_password=True)

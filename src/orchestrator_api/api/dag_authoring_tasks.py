@@ -17,11 +17,13 @@ from orchestrator_api.authoring.documents import jsonable, load, render
 from orchestrator_api.authoring.http import audit_revision
 from orchestrator_api.authoring.revisions import check_if_match
 from orchestrator_api.authoring.tasks import TaskDraft, remove_task, task_index, task_list
-from orchestrator_api.patching import apply_patch
+from orchestrator_api.patching import PatchRules, apply_patch
 from orchestrator_api.schemas.dag_definition import task_definition_schema
 from orchestrator_api.security.principal import current_principal
 
-_FROZEN = {"task_id": "task_id cannot be changed; add a task with the new id and delete this one"}
+_PATCH_RULES = PatchRules(
+    frozen={"task_id": "task_id cannot be changed; add a task with the new id and delete this one"}
+)
 
 
 def _edit(dag_id: str, change: Callable[[dict[str, Any]], object]) -> store.Authored:
@@ -59,7 +61,7 @@ def patch_task(
         tasks = task_list(data)
         index = task_index(data, task_id)
         draft = TaskDraft(tasks[index])
-        apply_patch(draft, body, update_mask, schema=task_definition_schema, frozen=_FROZEN)
+        apply_patch(draft, body, update_mask, schema=task_definition_schema, rules=_PATCH_RULES)
         tasks[index] = draft.as_mapping()
 
     return _task_response(_edit(dag_id, change), task_id, 200)

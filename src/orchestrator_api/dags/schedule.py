@@ -7,14 +7,15 @@ Everything here is pure, so the API can use it too (triggering a run, serializin
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from croniter import croniter
+from cron_descriptor import CasingTypeEnum, ExpressionDescriptor, FormatException, MissingFieldException
+from croniter import CroniterBadCronError, croniter
 
-from orchestrator_api.dags.cron_text import describe_cron
 from orchestrator_api.timeutil import as_utc
 
 ONCE = "@once"
@@ -157,6 +158,26 @@ def timetable_description(schedule: ScheduleLike) -> str:
     expression = cron_expression(resolved)
     assert expression is not None  # every other preset maps to cron
     return describe_cron(expression)
+
+
+@functools.lru_cache(maxsize=1024)
+def describe_cron(expression: str) -> str:
+    """Airflow's description of a cron expression: cron-descriptor with the options Airflow passes.
+
+    Sentence casing and a 24-hour clock, as Airflow 2.10's cron timetables ask for; an expression
+    croniter reads with more than five fields, or one either library refuses, is described as ``""``, as
+    in Airflow. Cached: the same few expressions are described on every DAG listing.
+    """
+    try:
+        descriptor = ExpressionDescriptor(
+            expression=expression, casing_type=CasingTypeEnum.Sentence, use_24hour_time_format=True
+        )
+        if len(croniter(expression).expanded) > 5:
+            return ""
+        description: str = descriptor.get_description()
+    except (CroniterBadCronError, FormatException, MissingFieldException):
+        return ""
+    return description
 
 
 def next_tick(expression: str, moment: datetime) -> datetime:

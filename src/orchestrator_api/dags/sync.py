@@ -54,10 +54,17 @@ def find_dag_files(folder: Path) -> list[Path]:
     return sorted(found)
 
 
-def sync_dags(session: Session, folder: Path, *, now: datetime | None = None) -> SyncReport:
+def sync_dags(
+    session: Session,
+    folder: Path,
+    *,
+    now: datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> SyncReport:
     """Load every DAG file in ``folder``, deactivate DAGs whose file is gone, and record a processor job.
 
     ``now`` stamps ``last_parsed_time`` and anchors the next-run computation (default: the current time).
+    ``progress(parsed, total)`` is called after each file is parsed (the CLI prints progress lines).
     """
     started = utcnow()
     root = _existing_folder(folder)
@@ -66,7 +73,13 @@ def sync_dags(session: Session, folder: Path, *, now: datetime | None = None) ->
         contains=lambda fileloc: fileloc.startswith(prefix),
         clause=lambda column: column.startswith(prefix, autoescape=True),
     )
-    report = _sync(session, [parse_path(path) for path in find_dag_files(root)], scope, now or started)
+    paths = find_dag_files(root)
+    parsed = []
+    for done, path in enumerate(paths, start=1):
+        parsed.append(parse_path(path))
+        if progress is not None:
+            progress(done, len(paths))
+    report = _sync(session, parsed, scope, now or started)
     ended = utcnow()
     session.add(
         Job(
