@@ -11,7 +11,7 @@ export ORCHESTRATOR_API_DATABASE_URL ?= sqlite:///$(CURDIR)/var/orchestrator-api
 export ORCHESTRATOR_API_DAGS_FOLDER ?= $(CURDIR)/examples/dags
 export ORCHESTRATOR_API_LOGS_FOLDER ?= $(CURDIR)/var/logs
 
-.PHONY: help install install-test run serve test lint fmt bench docker clean
+.PHONY: help install install-test run serve test lint fmt bench docker clean sdk
 
 help:
 	@echo "make run    install, migrate, create the admin user, load examples/dags, serve on $(HOST):$(PORT)"
@@ -20,6 +20,7 @@ help:
 	@echo "make fmt    rewrite files with ruff"
 	@echo "make bench  measure throughput and latency of the list endpoints"
 	@echo "make docker build the image and run it"
+	@echo "make sdk    generate Python, TypeScript and Go clients from openapi/v1.yaml into build/sdk"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +61,11 @@ fmt: install-test
 	$(BIN)/ruff check --fix src tests bench
 	$(BIN)/ruff format src tests bench
 
+# openapi-generator is Java: the JRE comes from apt where it is missing.
+sdk: install-test
+	@command -v java >/dev/null 2>&1 || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends default-jre-headless; }
+	$(BIN)/python -m tests.clients.sdkgen
+
 bench: install-test
 	$(BIN)/python -m bench
 
@@ -68,4 +74,4 @@ docker:
 	docker run --rm -p $(PORT):8080 -e ORCHESTRATOR_API_PASSWORD orchestrator-api
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var build .pytest_cache .mypy_cache .ruff_cache
