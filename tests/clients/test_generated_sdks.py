@@ -57,7 +57,7 @@ def typescript_scenario(sdk: Path, env: dict[str, str], tmp: Path) -> str:
 
 def go_scenario(sdk: Path, env: dict[str, str], tmp: Path) -> str:
     go = need("go", "golang-go")
-    env = {**env, "GOFLAGS": "-mod=mod", "GOPROXY": "off", "GOCACHE": str(sdk / ".gocache"), "GOTOOLCHAIN": "local"}
+    env = {**env, "GOFLAGS": "-mod=mod", "GOPROXY": "off", "GOCACHE": str(sdk.parent / "go-cache"), "GOTOOLCHAIN": "local"}
     binary = tmp / "scenario"
     _run([go, "build", "-o", str(binary), "."], SCENARIOS / "go", env)
     return _run([str(binary)], SCENARIOS / "go", env).stdout
