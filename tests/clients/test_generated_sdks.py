@@ -51,19 +51,33 @@ def typescript_scenario(sdk: Path, env: dict[str, str], tmp: Path) -> str:
     project = SCENARIOS / "typescript"
     if not (project / "node_modules" / ".bin" / "tsc").exists():
         _run([npm, "ci", "--no-audit", "--no-fund"], project, env)
-    _run([str(project / "node_modules" / ".bin" / "tsc"), "-p", str(project), "--outDir", str(tmp)], project, env)
-    return _run([node, str(tmp / "tests" / "clients" / "scenarios" / "typescript" / "scenario.js")], project, env).stdout
+    _run(
+        [str(project / "node_modules" / ".bin" / "tsc"), "-p", str(project), "--outDir", str(tmp)],
+        project,
+        env,
+    )
+    return _run(
+        [node, str(tmp / "tests" / "clients" / "scenarios" / "typescript" / "scenario.js")], project, env
+    ).stdout
 
 
 def go_scenario(sdk: Path, env: dict[str, str], tmp: Path) -> str:
     go = need("go", "golang-go")
-    env = {**env, "GOFLAGS": "-mod=mod", "GOPROXY": "off", "GOCACHE": str(sdk.parent / "go-cache"), "GOTOOLCHAIN": "local"}
+    env = {
+        **env,
+        "GOFLAGS": "-mod=mod",
+        "GOPROXY": "off",
+        "GOCACHE": str(sdk.parent / "go-cache"),
+        "GOTOOLCHAIN": "local",
+    }
     binary = tmp / "scenario"
     _run([go, "build", "-o", str(binary), "."], SCENARIOS / "go", env)
     return _run([str(binary)], SCENARIOS / "go", env).stdout
 
 
-@pytest.mark.parametrize("scenario", [python_scenario, typescript_scenario, go_scenario], ids=["python", "typescript", "go"])
+@pytest.mark.parametrize(
+    "scenario", [python_scenario, typescript_scenario, go_scenario], ids=["python", "typescript", "go"]
+)
 def test_generated_client_scenario(
     scenario: Callable[[Path, dict[str, str], Path], str],
     generated_sdk: Path,
@@ -76,21 +90,26 @@ def test_generated_client_scenario(
 
     assert result["token_prefix"] == "oapi_pat_"
     first, second = result["pages"]
-    assert len(first) == 2 and len(second) == 2 and not set(first) & set(second)
+    assert len(first) == 2
+    assert len(second) == 2
+    assert not set(first) & set(second)
     assert first + second == sorted(example_dags)[:4]
     assert result["total_entries"] == len(example_dags)
     assert result["is_paused"] is False
-    assert result["conf"] == {"env": "staging"} and result["state"] == "queued"
+    assert result["conf"] == {"env": "staging"}
+    assert result["state"] == "queued"
     assert result["task_ids"] == ETL_TASKS
     problem = result["problem"]
-    assert problem["status"] == 404 and problem["title"] == "DAG not found"
+    assert problem["status"] == 404
+    assert problem["title"] == "DAG not found"
     assert problem["type"].endswith("#section/Errors/NotFound")
     assert "no_such_dag" in problem["detail"]
 
     run = httpx.get(f"{live_server}/api/v1/dags/etl_daily/dagRuns/{result['run_id']}", auth=admin).json()
     # The client sent conf only: the server chose the logical date and inferred the interval from it.
     assert run["conf"] == {"env": "staging"}
-    assert run["data_interval_start"] is not None and not run["data_interval_start"].startswith("0001")
+    assert run["data_interval_start"] is not None
+    assert not run["data_interval_start"].startswith("0001")
 
 
 def test_generation_is_free_of_complaints(generated_sdk: Path) -> None:

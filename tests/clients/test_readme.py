@@ -53,11 +53,15 @@ def test_the_readme_lists_the_examples_it_promises() -> None:
     assert any("/triggers/oapi_trg_..." in c for c in commands)
 
 
-def test_readme_examples_run_in_order(live_server: str, admin: tuple[str, str], example_dags: list[str]) -> None:
+def test_readme_examples_run_in_order(
+    live_server: str, admin: tuple[str, str], example_dags: list[str]
+) -> None:
     cli = str(Path(sys.executable).with_name("orchestrator-api"))
     tokens: dict[str, str] = {}
     for command in shell_commands(README.read_text()):
-        line = command.replace("http://127.0.0.1:8080", live_server).replace("admin:PASSWORD", ":".join(admin))
+        line = command.replace("http://127.0.0.1:8080", live_server).replace(
+            "admin:PASSWORD", ":".join(admin)
+        )
         for kind, secret in tokens.items():
             line = line.replace(f"oapi_{kind}_...", secret)
         if line.startswith("curl "):

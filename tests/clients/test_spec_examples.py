@@ -28,7 +28,7 @@ def _resolve(node: dict[str, Any]) -> dict[str, Any]:
 
 def _parameters() -> list[tuple[str, dict[str, Any]]]:
     found = []
-    for path, item in SPEC["paths"].items():
+    for _path, item in SPEC["paths"].items():
         for method, operation in item.items():
             if method not in METHODS:
                 continue
@@ -50,7 +50,9 @@ def _bodies() -> list[tuple[str, dict[str, Any]]]:
 
 def _validate(example: Any, schema: dict[str, Any]) -> None:
     # The spec's components ride along, so "#/components/..." references resolve from the schema's root.
-    OAS30Validator({**schema, "components": SPEC["components"]}, format_checker=FormatChecker()).validate(example)
+    OAS30Validator({**schema, "components": SPEC["components"]}, format_checker=FormatChecker()).validate(
+        example
+    )
 
 
 def _constrained(schema: dict[str, Any]) -> bool:

@@ -40,8 +40,10 @@ def _wait(driver: Any, css: str, root: Any = None) -> Any:
 
     scope = root or driver
     WebDriverWait(scope, WAIT_SECONDS).until(
-        lambda _: scope.find_elements(By.CSS_SELECTOR, css)
-        and expected_conditions.visibility_of(scope.find_element(By.CSS_SELECTOR, css))(driver)
+        lambda _: (
+            scope.find_elements(By.CSS_SELECTOR, css)
+            and expected_conditions.visibility_of(scope.find_element(By.CSS_SELECTOR, css))(driver)
+        )
     )
     return scope.find_element(By.CSS_SELECTOR, css)
 
@@ -82,13 +84,17 @@ def test_swagger_ui_authorize_and_try_it_out(
     status, dags = _try_it_out(browser, "operations-DAG-get_dags", "2-get-dags.png")
     # Swagger UI fills optional filters with their examples (tags=etl, dag_id_pattern=etl): one DAG.
     assert status == "200"
-    assert [dag["dag_id"] for dag in dags["dags"]] == ["etl_daily"] and dags["total_entries"] == 1
-    assert {"name": "etl"} in dags["dags"][0]["tags"] and dags["dags"][0]["timetable_description"]
+    assert [dag["dag_id"] for dag in dags["dags"]] == ["etl_daily"]
+    assert dags["total_entries"] == 1
+    assert {"name": "etl"} in dags["dags"][0]["tags"]
+    assert dags["dags"][0]["timetable_description"]
 
     status, run = _try_it_out(browser, "operations-DAGRun-post_dag_run", "3-post-dag-run.png")
     assert status == "200", run
-    assert run["dag_id"] == "etl_daily" and run["state"] == "queued"
-    assert run["conf"] == {"env": "staging"} and run["note"] == "Rerun after the upstream fix"
+    assert run["dag_id"] == "etl_daily"
+    assert run["state"] == "queued"
+    assert run["conf"] == {"env": "staging"}
+    assert run["note"] == "Rerun after the upstream fix"
     assert run["dag_run_id"].startswith("manual__")  # chosen by the server, not invented by the UI
 
     stored = httpx.get(f"{live_server}/api/v1/dags/etl_daily/dagRuns", auth=admin).json()
