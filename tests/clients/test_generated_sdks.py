@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from tests.clients import sdkgen
-from tests.clients.conftest import need
+from tests.clients.tools import need
 
 pytestmark = pytest.mark.slow
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.clients.conftest import need
+from tests.clients.tools import need
 
 pytestmark = pytest.mark.slow
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "swagger-ui"
