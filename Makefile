@@ -12,7 +12,7 @@ export ORCHESTRATOR_API_DATABASE_URL ?= sqlite:///$(CURDIR)/var/orchestrator-api
 export ORCHESTRATOR_API_DAGS_FOLDER ?= $(CURDIR)/examples
 export ORCHESTRATOR_API_LOGS_FOLDER ?= $(CURDIR)/var/logs
 
-.PHONY: help install install-test run serve test test-sqlite test-postgres lint fmt bench docker clean
+.PHONY: help install install-test run serve test test-sqlite test-postgres lint fmt bench docker clean sdk
 
 help:
 	@echo "make run    install, migrate, create the admin user, load the examples, serve on $(HOST):$(PORT)"
@@ -23,6 +23,7 @@ help:
 	@echo "make fmt    rewrite files with ruff"
 	@echo "make bench  measure throughput and latency of the list endpoints"
 	@echo "make docker build the image and run it"
+	@echo "make sdk    generate Python, TypeScript and Go clients from openapi/v1.yaml into build/sdk"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -86,6 +87,11 @@ fmt: install-test
 	$(BIN)/ruff check --fix src tests bench
 	$(BIN)/ruff format src tests bench
 
+# openapi-generator is Java: the JRE comes from apt where it is missing.
+sdk: install-test
+	@command -v java >/dev/null 2>&1 || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends default-jre-headless; }
+	$(BIN)/python -m tests.clients.sdkgen
+
 bench: install-test
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.execution
@@ -95,4 +101,4 @@ docker:
 	docker run --rm -p $(PORT):8080 -e ORCHESTRATOR_API_PASSWORD orchestrator-api
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var build .pytest_cache .mypy_cache .ruff_cache
