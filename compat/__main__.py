@@ -15,7 +15,7 @@ import httpx
 from compat.compare import Result, compare, send
 from compat.install_airflow import airflow_bin, ensure_airflow
 from compat.plan import PLAN, SEED
-from compat.report import write_report
+from compat.report import save_baseline, write_report
 from compat.servers import Server, start_airflow, start_ours
 
 HERE = Path(__file__).resolve().parent
@@ -72,6 +72,9 @@ def main() -> int:
         "--ours-root", type=Path, default=ROOT, help="checkout (with .venv) whose server to measure"
     )
     parser.add_argument("--out", type=Path, default=HERE, help="folder for REPORT.md and report.json")
+    parser.add_argument(
+        "--save-baseline", action="store_true", help="keep this run's differences as compat/baseline.json"
+    )
     parser.add_argument("--keep", action="store_true", help="leave the servers running (prints their URLs)")
     args = parser.parse_args()
     ours_root = args.ours_root.resolve()
@@ -90,6 +93,8 @@ def main() -> int:
             results, args.out, airflow_version=airflow_version, ours_commit=_commit(ours_root)
         )
         print(json.dumps(summary), flush=True)
+        if args.save_baseline:
+            save_baseline(args.out / "report.json")
     finally:
         if args.keep:
             for server in servers:

@@ -88,9 +88,8 @@ def _link_class(spec: DagSpec, task: TaskSpec, name: str, url: str) -> str:
         f"class {var}(TemplateLink):\n"
         f"    name = {name!r}\n"
         f"    template = {url!r}\n\n\n"
-        # We identify a link by its name alone (class_ref: the name, no module): so does this stand-in.
-        f"{var}.__name__ = {var}.__qualname__ = {name!r}\n"
-        f"{var}.__module__ = ''\n\n\n"
+        # We identify a link by its name (class_ref.class_name); Airflow needs a real module for the class.
+        f"{var}.__name__ = {var}.__qualname__ = {name!r}\n\n\n"
     )
 
 

@@ -176,3 +176,10 @@ URL_SAFE_NAMES: list[Case] = [
         body={"connection_id": "my conn/1", "conn_type": "http"},
     ),
 ]
+
+# The seed step left a running task instance in busy_pool (a pool that did not exist yet).
+POOL_IN_USE: list[Case] = [
+    post("post_pool", "/pools", "a pool a running task uses", body={"name": "busy_pool", "slots": 3}),
+    get("get_pool", "/pools/busy_pool", "a pool in use"),
+    delete("delete_pool", "/pools/busy_pool", "409 a pool in use"),
+]

@@ -11,7 +11,7 @@ from compat.case import Case
 from compat.cases_access import ACCESS
 from compat.cases_dags import DAG_DELETES, DAGS, EDGES
 from compat.cases_observability import DATASETS, EVENT_LOGS, MONITORING, SEEDED_READS
-from compat.cases_resources import CONNECTIONS, POOLS, URL_SAFE_NAMES, VARIABLES
+from compat.cases_resources import CONNECTIONS, POOL_IN_USE, POOLS, URL_SAFE_NAMES, VARIABLES
 from compat.cases_runs import RUN_CHANGES, RUN_DELETES, RUN_READS, TRIGGERS
 from compat.cases_task_instances import TI_CHANGES, TI_READS
 
@@ -27,7 +27,7 @@ PLAN: list[list[Case] | str] = [
     TRIGGERS + RUN_READS + RUN_CHANGES,
     SEED,
     TI_READS + TI_CHANGES + CONNECTIONS + VARIABLES + POOLS + DATASETS + SEEDED_READS + EVENT_LOGS,
-    RUN_DELETES + DAG_DELETES + URL_SAFE_NAMES + ACCESS,
+    RUN_DELETES + DAG_DELETES + POOL_IN_USE + URL_SAFE_NAMES + ACCESS,
 ]
 
 
