@@ -15,7 +15,7 @@ import httpx
 from compat.compare import Result, compare, send
 from compat.install_airflow import airflow_bin, ensure_airflow
 from compat.plan import PLAN, SEED
-from compat.report import save_baseline, write_report
+from compat.report import rerender, save_baseline, write_report
 from compat.servers import Server, start_airflow, start_ours
 
 HERE = Path(__file__).resolve().parent
@@ -75,9 +75,17 @@ def main() -> int:
     parser.add_argument(
         "--save-baseline", action="store_true", help="keep this run's differences as compat/baseline.json"
     )
+    parser.add_argument(
+        "--rerender",
+        action="store_true",
+        help="only rewrite the report from report.json (new deliberate list)",
+    )
     parser.add_argument("--keep", action="store_true", help="leave the servers running (prints their URLs)")
     args = parser.parse_args()
     ours_root = args.ours_root.resolve()
+    if args.rerender:
+        print(json.dumps(rerender(args.out)))
+        return 0
     print(f"airflow venv: {ensure_airflow()}", flush=True)
     examples = (ROOT / "examples" / "dags").resolve()
     work = Path(tempfile.mkdtemp(prefix="orchestrator-compat-"))

@@ -11,14 +11,27 @@ CLEAN = f"{RUN_1}/clean_orders"
 MAPPED = f"{FEEDS}/download_feed"
 # Airflow's file handler wraps a log file's lines with its own header naming the worker and local paths.
 LOG_TEXT = ("content",)
+# Airflow gives no order to task instance lists without order_by (database order).
+TIS = ("task_instances",)
 
 TI_READS: list[Case] = [
-    get("get_task_instances", RUN_1),
-    get("get_task_instances", "/dags/~/dagRuns/~/taskInstances", "every run", params={"limit": 100}),
-    get("get_task_instances", RUN_1, "state filter", params={"state": "success"}),
+    get("get_task_instances", RUN_1, unordered=TIS),
+    get(
+        "get_task_instances",
+        "/dags/~/dagRuns/~/taskInstances",
+        "every run",
+        params={"limit": 100},
+        unordered=TIS,
+    ),
+    get("get_task_instances", RUN_1, "state filter", params={"state": "success"}, unordered=TIS),
     get("get_task_instances", RUN_1, "400 bad state", params={"state": "bogus"}),
     get("get_task_instances", "/dags/etl_daily/dagRuns/nope/taskInstances", "unknown run"),
-    post("get_task_instances_batch", "/dags/~/dagRuns/~/taskInstances/list", body={"dag_ids": ["etl_daily"]}),
+    post(
+        "get_task_instances_batch",
+        "/dags/~/dagRuns/~/taskInstances/list",
+        body={"dag_ids": ["etl_daily"]},
+        unordered=TIS,
+    ),
     post(
         "get_task_instances_batch",
         "/dags/~/dagRuns/~/taskInstances/list",

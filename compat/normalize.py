@@ -7,6 +7,7 @@ exactly: status, media type, problem ``title`` and ``status``, and every JSON ke
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime
 from typing import Any
@@ -64,7 +65,7 @@ OPAQUE_KEYS = frozenset(
 GENERATED_RUN_ID = re.compile(r"^manual__\d{4}-\d{2}-\d{2}T[\d:.]+\+00:00$")
 
 # Lists whose order carries no meaning in Airflow (database row order, or a Python set), compared as sets.
-UNORDERED_KEYS = frozenset({"tags", "owners"})
+UNORDERED_KEYS = frozenset({"tags", "owners", "actions"})
 
 # Airflow joins a DAG's owners from a set with ", " and splits them on ",", so every owner after the
 # first (in arbitrary order) carries a leading space: owners are compared without surrounding blanks.
@@ -82,6 +83,10 @@ def is_datetime(value: Any) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _canonical(item: Any) -> str:
+    return json.dumps(item, sort_keys=True, default=str)
 
 
 def normalize(
@@ -102,7 +107,7 @@ def normalize(
         if key in STRIPPED_KEYS:
             items = [item.strip() if isinstance(item, str) else item for item in items]
         if key in UNORDERED_KEYS or key in unordered:
-            items.sort(key=repr)
+            items.sort(key=_canonical)
         return items
     if key in TIMESTAMP_KEYS and is_datetime(value):
         # The offset style is part of the wire format ("+00:00" versus "Z"), so it survives.

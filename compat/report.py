@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from compat import normalize
-from compat.compare import Result
+from compat.compare import Difference, Result
 from compat.deliberate import reason_for
 from compat.plan import airflow_operations
 
@@ -39,32 +39,34 @@ def _clip(body: Any) -> Any:
     return text if text is None or len(text) <= 1500 else text[:1500] + "..."
 
 
+def _classify(row: dict[str, Any]) -> dict[str, Any]:
+    """Give each of ``row``'s differences its documented reason (or None) and the row its outcome."""
+    for d in row["differences"]:
+        difference = Difference(d["where"], d["airflow"], d["ours"])
+        d["deliberate"] = reason_for(row["name"], difference, row["airflow_status"])
+    if not row["differences"]:
+        row["result"] = "same"
+    elif all(d["deliberate"] for d in row["differences"]):
+        row["result"] = "deliberate"
+    else:
+        row["result"] = "differs"
+    return row
+
+
 def _case_rows(results: list[Result]) -> list[dict[str, Any]]:
     rows = []
     for result in results:
-        differences = []
-        for difference in result.differences:
-            reason = reason_for(result.case.name, difference, result.airflow.status)
-            differences.append({**difference.as_dict(), "deliberate": reason})
-        if not differences:
-            outcome = "same"
-        elif all(d["deliberate"] for d in differences):
-            outcome = "deliberate"
-        else:
-            outcome = "differs"
-        rows.append(
-            {
-                "name": result.case.name,
-                "operation": result.case.operation,
-                "request": f"{result.case.method} {result.case.path}",
-                "airflow_status": result.airflow.status,
-                "ours_status": result.ours.status,
-                "result": outcome,
-                "differences": differences,
-            }
-        )
-        if differences:
-            rows[-1]["bodies"] = {"airflow": _clip(result.airflow.body), "ours": _clip(result.ours.body)}
+        row: dict[str, Any] = {
+            "name": result.case.name,
+            "operation": result.case.operation,
+            "request": f"{result.case.method} {result.case.path}",
+            "airflow_status": result.airflow.status,
+            "ours_status": result.ours.status,
+            "differences": [d.as_dict() for d in result.differences],
+        }
+        if result.differences:
+            row["bodies"] = {"airflow": _clip(result.airflow.body), "ours": _clip(result.ours.body)}
+        rows.append(_classify(row))
     return rows
 
 
@@ -106,10 +108,23 @@ def save_baseline(report_json: Path, baseline: Path = BASELINE) -> None:
     baseline.write_text(json.dumps(kept, indent=1) + "\n")
 
 
+def rerender(out: Path) -> dict[str, Any]:
+    """Write the report again from ``out/report.json`` with the current list of deliberate differences."""
+    document = json.loads((out / "report.json").read_text())
+    rows = [_classify(row) for row in document["cases"]]
+    return _write(rows, out, document["airflow_version"], document["ours"], document["generated_at"])
+
+
 def write_report(
     results: list[Result], out: Path, *, airflow_version: str, ours_commit: str
 ) -> dict[str, Any]:
-    rows = _case_rows(results)
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    return _write(_case_rows(results), out, airflow_version, ours_commit, now)
+
+
+def _write(
+    rows: list[dict[str, Any]], out: Path, airflow_version: str, ours_commit: str, generated_at: str
+) -> dict[str, Any]:
     operations = airflow_operations()
     by_operation: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
@@ -126,7 +141,7 @@ def write_report(
         "operations_not_compared": sorted(set(operations) - set(by_operation)),
     }
     document = {
-        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "generated_at": generated_at,
         "airflow_version": airflow_version,
         "ours": ours_commit,
         "operations": operations,
