@@ -113,7 +113,8 @@ def _kind(value: Any) -> str:
         return "number"
     if value is None:
         return "null"
-    return {dict: "object", list: "array", str: "string"}[type(value)]
+    kinds: dict[type, str] = {dict: "object", list: "array", str: "string"}
+    return kinds[type(value)]
 
 
 def _diff(airflow: Any, ours: Any, where: str, found: list[Difference]) -> None:
