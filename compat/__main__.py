@@ -63,7 +63,14 @@ def _commit(root: Path) -> str:
         text=True,
         check=False,
     )
-    return f"{branch.stdout.strip()} @ {done.stdout.strip()[:12]}"
+    dirty = subprocess.run(
+        ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    suffix = " + uncommitted changes" if dirty.stdout.strip() else ""
+    return f"{branch.stdout.strip()} @ {done.stdout.strip()[:12]}{suffix}"
 
 
 def main() -> int:
@@ -97,9 +104,10 @@ def main() -> int:
         print(f"airflow {airflow.url}  ours {ours.url}  (work folder {work})", flush=True)
         results = run(airflow, ours, ours_root)
         airflow_version = httpx.get(f"{airflow.url}/api/v1/version").json().get("version", "?")
-        summary = write_report(
-            results, args.out, airflow_version=airflow_version, ours_commit=_commit(ours_root)
-        )
+        measured = _commit(ours_root)
+        if ours_root != ROOT:
+            measured += f" (harness: {_commit(ROOT)})"
+        summary = write_report(results, args.out, airflow_version=airflow_version, ours_commit=measured)
         print(json.dumps(summary), flush=True)
         if args.save_baseline:
             save_baseline(args.out / "report.json")
