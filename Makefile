@@ -12,7 +12,7 @@ export ORCHESTRATOR_API_DATABASE_URL ?= sqlite:///$(CURDIR)/var/orchestrator-api
 export ORCHESTRATOR_API_DAGS_FOLDER ?= $(CURDIR)/examples
 export ORCHESTRATOR_API_LOGS_FOLDER ?= $(CURDIR)/var/logs
 
-.PHONY: help install install-test run serve test test-sqlite test-postgres lint fmt bench docker clean sdk
+.PHONY: help install install-test run serve test test-sqlite test-postgres lint fmt bench compat docker clean sdk
 
 help:
 	@echo "make run    install, migrate, create the admin user, load the examples, serve on $(HOST):$(PORT)"
@@ -22,6 +22,7 @@ help:
 	@echo "make lint   ruff check, ruff format --check, mypy"
 	@echo "make fmt    rewrite files with ruff"
 	@echo "make bench  measure throughput and latency of the list endpoints"
+	@echo "make compat compare every Airflow operation with a real Airflow 2.10.5 (writes compat/REPORT.md)"
 	@echo "make docker build the image and run it"
 	@echo "make sdk    generate Python, TypeScript and Go clients from openapi/v1.yaml into build/sdk"
 
@@ -79,13 +80,13 @@ test-postgres: install-test
 	scripts/pg-cluster run $(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-test
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench compat
+	$(BIN)/ruff format --check src tests bench compat
 	$(BIN)/mypy
 
 fmt: install-test
-	$(BIN)/ruff check --fix src tests bench
-	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench compat
+	$(BIN)/ruff format src tests bench compat
 
 # openapi-generator is Java: the JRE comes from apt where it is missing.
 sdk: install-test
@@ -95,6 +96,11 @@ sdk: install-test
 bench: install-test
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.execution
+
+# Not part of `make test`: installs apache-airflow==2.10.5 into a cached venv (minutes, once), then runs a real
+# Airflow webserver beside ours and compares their answers. Exits 1 while undocumented differences remain.
+compat: install-test
+	$(BIN)/python -m compat
 
 docker:
 	docker build -t orchestrator-api .
