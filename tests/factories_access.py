@@ -33,7 +33,7 @@ def user_body(username: str, *roles: str, password: str = PASSWORD, **fields: An
 USER_IDENTITY = ("first_name", "last_name", "username", "email")
 
 
-def user_patch(username: str, **changes: Any) -> dict[str, Any]:
+def user_patch(username: str, /, **changes: Any) -> dict[str, Any]:
     """A PATCH /users body as Airflow wants it: the identity fields of ``username``, and ``changes``."""
     user = stored_user(username)
     return {**{name: getattr(user, name) for name in USER_IDENTITY}, **changes}

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from tests.factories_access import user_patch
 from tests.problems import assert_problem
 
 ROLES = ("Admin", "Op", "User", "Viewer", "Public")
@@ -78,7 +79,7 @@ CASES = [
         "patch_user",
         ADMINS,
         lambda c, a, _: c.patch(
-            "/api/v1/users/admin?update_mask=first_name", json={"first_name": "A"}, auth=a
+            "/api/v1/users/admin?update_mask=first_name", json=user_patch("admin", first_name="A"), auth=a
         ),
     ),
     Case("get_roles", ADMINS, lambda c, a, _: c.get("/api/v1/roles", auth=a)),

@@ -88,7 +88,7 @@ def test_list_users_orders(client, admin, team, order_by, expected):
         "active",
         "last_login",
         "login_count",
-        "fail_login_count",
+        "failed_login_count",
         "created_on",
         "changed_on",
     ],
