@@ -22,7 +22,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 def test_db_migrate_on_a_current_database_changes_nothing(capsys):
     code, out, err = run(capsys, "db", "migrate")
     assert (code, err) == (0, "")
-    assert re.fullmatch(r"database \S+: at 0005\n", out), out
+    assert re.fullmatch(r"database \S+: at \d{4}\n", out), out
 
 
 def test_users_create_generates_a_password_shown_once_that_works(client, capsys):

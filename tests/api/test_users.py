@@ -170,10 +170,10 @@ def test_create_user_conflicts(client, admin, body, status, detail):
     [
         ({k: v for k, v in user_body("x").items() if k != "password"}, "password"),
         ({**user_body("x"), "is_admin": True}, "is_admin"),
-        (user_body("has space"), "has space"),
-        (user_body("x", email="not-an-email"), "not-an-email"),
+        (user_body("has space"), "/username"),
+        (user_body("x", email="not-an-email"), "/email"),
         (user_body("x", password=""), "password"),
-        ({**user_body("x"), "roles": ["Viewer"]}, "Viewer"),
+        ({**user_body("x"), "roles": ["Viewer"]}, "/roles/0"),
     ],
 )
 def test_create_user_rejects_bad_bodies(client, admin, body, detail):
