@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from tests.factories_authoring import YAML, definition
 from tests.server_process import served
 
 
+@pytest.mark.slow  # starts `orchestrator-api serve` processes
 def test_author_trigger_export_and_find_everything_after_a_restart(database, admin):
     with served(database) as url, httpx.Client(base_url=f"{url}/api/v1", auth=admin, timeout=30) as http:
         created = http.post("/dags", json=definition())

@@ -79,7 +79,7 @@ def test_every_documented_order_by_is_accepted(client, admin, three_dags, order_
 def test_unsupported_method_lists_every_allowed_method(client, admin):
     response = client.put("/api/v1/dags", auth=admin)
     assert_problem(response, 405)
-    assert response.headers["allow"] == "HEAD, GET, PATCH"
+    assert response.headers["allow"] == "HEAD, GET, POST, PATCH"
 
 
 def test_non_utf8_body_is_a_bad_request(client, admin, three_dags):

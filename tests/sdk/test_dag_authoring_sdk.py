@@ -39,6 +39,7 @@ def call(sdk: Any, method: str, path: str, body: Any = None, **headers: str) -> 
     )
 
 
+@pytest.mark.slow  # starts `orchestrator-api serve` processes
 def test_authoring_journey_through_the_sdk(sdk, database, admin):
     created = call(sdk, "POST", "/dags", definition())
     assert created.status == 201

@@ -11,9 +11,10 @@ from sqlalchemy import select
 from orchestrator_api import db
 from orchestrator_api.dags import sync_file
 from orchestrator_api.dags.file_token import fileloc_from_token
+from orchestrator_api.dags.spec import API_FILELOC_PREFIX
 from orchestrator_api.instance import secret_key
 from orchestrator_api.models.dag import Dag, DagCode
-from orchestrator_api.problems import NotFound
+from orchestrator_api.problems import BadRequest, NotFound
 from orchestrator_api.security.permissions import dag_filter
 from orchestrator_api.security.principal import CAN_EDIT, CAN_READ, current_principal
 
@@ -45,7 +46,10 @@ def get_dag_source(file_token: str) -> Any:
 
 
 def reparse_dag_file(file_token: str) -> tuple[str, int]:
-    path = Path(_fileloc(file_token, CAN_EDIT))
+    fileloc = _fileloc(file_token, CAN_EDIT)
+    if fileloc.startswith(API_FILELOC_PREFIX):
+        raise BadRequest(detail="This DAG is defined through the API; there is no file to parse")
+    path = Path(fileloc)
     if not path.parent.is_dir():
         raise NotFound(title="DAG file not found", detail="The folder of this DAG file no longer exists")
     # The file's own folder, not the configured one: DAGs may have been synced with --dags-folder.
