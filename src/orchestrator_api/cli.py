@@ -1,5 +1,4 @@
-"""``orchestrator-api``: db migrate | users create | dags sync/export/import | secrets rotate | serve |
-workers create | scheduler | worker.
+"""``orchestrator-api``: db | users | dags | secrets | serve | workers | scheduler | worker.
 
 Each command prints what it did, is safe to repeat where that makes sense, and on failure exits 1 with a
 one-line message on stderr.

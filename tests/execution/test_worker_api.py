@@ -161,3 +161,31 @@ def test_an_expired_lease_is_a_failed_try_and_the_old_worker_is_refused(
     again = claim(client, worker)[0]
     assert (again["task_instance_id"], again["try_number"]) == (got["task_instance_id"], 2)
     assert again["lease_id"] != got["lease_id"]
+
+
+@pytest.mark.parametrize("limit", [1, 10])
+def test_listing_workers_runs_fixed_statements_and_never_shows_tokens(client, admin, count_statements, limit):
+    for name in ("a", "b", "c"):
+        assert client.post("/api/v1/workers", json={"name": name}, auth=admin).status_code == 201
+    count_statements.clear()
+    response = client.get(f"/api/v1/workers?limit={limit}", auth=admin)
+    assert response.status_code == 200
+    body = response.json()
+    assert (len(body["workers"]), body["total_entries"]) == (min(limit, 3), 3)
+    assert "token" not in body["workers"][0]
+    assert body["workers"][0]["token_prefix"].startswith("oapi_wrk_")
+    # principal check + page [+ count when the page is full]
+    assert len(count_statements) == (3 if limit < 3 else 2), count_statements
+
+
+def test_workers_need_credentials_and_the_pool_managers_permission(client, admin, viewer):
+    assert_problem(client.get("/api/v1/workers"), 401)
+    assert_problem(client.post("/api/v1/worker/claims", json={"queues": ["default"]}), 401)
+    assert_problem(
+        client.post("/api/v1/workers", json={"name": "w"}, auth=viewer), 403, "can_create on Pools"
+    )
+    assert client.post("/api/v1/workers", json={"name": "w"}, auth=admin).status_code == 201
+    assert_problem(client.post("/api/v1/workers", json={"name": "w"}, auth=admin), 409)
+    assert_problem(client.post("/api/v1/workers", json={"name": "bad name"}, auth=admin), 400)
+    assert_problem(client.delete("/api/v1/workers/999", auth=admin), 404)
+    assert client.get("/api/v1/workers", auth=admin).json()["total_entries"] == 1

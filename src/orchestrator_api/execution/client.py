@@ -6,6 +6,8 @@ from typing import Any
 
 import httpx
 
+LOG_CHUNK_CHARACTERS = 65536  # the spec's maxLength of one log chunk
+
 
 class LeaseLostError(Exception):
     """The server says this worker no longer holds the task instance (409): stop the task."""
@@ -40,7 +42,9 @@ class WorkerClient:
         self._post(f"/worker/taskInstances/{ti_id}/heartbeat", {"lease_id": lease_id})
 
     def log(self, ti_id: int, lease_id: str, content: str) -> None:
-        self._post(f"/worker/taskInstances/{ti_id}/logs", {"lease_id": lease_id, "content": content})
+        for start in range(0, len(content), LOG_CHUNK_CHARACTERS):
+            chunk = content[start : start + LOG_CHUNK_CHARACTERS]
+            self._post(f"/worker/taskInstances/{ti_id}/logs", {"lease_id": lease_id, "content": chunk})
 
     def xcom(self, ti_id: int, lease_id: str, key: str, value: Any) -> None:
         self._post(f"/worker/taskInstances/{ti_id}/xcoms", {"lease_id": lease_id, "key": key, "value": value})

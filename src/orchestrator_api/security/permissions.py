@@ -208,7 +208,10 @@ API_DAG_NEEDS: Mapping[str, tuple[Need, ...]] = {
 
 # What a worker's calls change is recorded on the task instance itself (dates, hostname, its log), so they
 # stay out of the audit log, which would otherwise get a row per heartbeat and log chunk.
-NOT_AUDITED: frozenset[str] = frozenset(op for op, needs in OPERATION_NEEDS.items() if WORKER_API in needs)
+# Listing workers reads only, although it needs a write permission.
+NOT_AUDITED: frozenset[str] = frozenset(
+    {"get_workers", *(op for op, needs in OPERATION_NEEDS.items() if WORKER_API in needs)}
+)
 
 
 def is_mutating(operation_id: str) -> bool:
