@@ -25,8 +25,12 @@ MAX_EXAMPLES = int(os.environ.get("ORCHESTRATOR_API_CONTRACT_EXAMPLES", "40"))
 # Airflow answers these with 400 although the schema allows the request: a role or a permission that does
 # not exist, renaming or deleting `default_pool`, a clear whose fields contradict each other (a start_date
 # after the end_date; only_running with only_failed, which defaults to true; dag_run_id with dates). Here
-# that 400 is the right answer to valid data.
+# that 400 is the right answer to valid data. So is it for two rules the spec states in words, because
+# client generators mishandle them as schemas: both ends of a trigger's data interval or neither, and
+# exactly one of dag_run_id and execution_date when setting task instance states.
 REFUSES_VALID_DATA_WITH_400 = [
+    "post_dag_run",
+    "post_set_task_instances_state",
     "post_user",
     "patch_user",
     "post_user_token",
