@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.factories_access import user_patch
 from tests.problems import assert_problem
 from tests.servers import serve
 
@@ -41,7 +42,9 @@ def token_revocation_is_shared(a: httpx.Client, b: httpx.Client, admin: Auth) ->
 def password_change_is_shared(a: httpx.Client, b: httpx.Client, admin: Auth, viewer: Auth) -> None:
     assert b.get("/pools", auth=viewer).status_code == 200
     changed = a.patch(
-        f"/users/{viewer[0]}?update_mask=password", json={"password": "brand-new-pw"}, auth=admin
+        f"/users/{viewer[0]}?update_mask=password",
+        json=user_patch(viewer[0], password="brand-new-pw"),
+        auth=admin,
     )
     assert changed.status_code == 200, changed.text
     assert_problem(b.get("/pools", auth=viewer), 401)
@@ -51,7 +54,9 @@ def password_change_is_shared(a: httpx.Client, b: httpx.Client, admin: Auth, vie
 def role_change_is_shared(a: httpx.Client, b: httpx.Client, admin: Auth, operator: Auth) -> None:
     assert b.post("/pools", json={"name": "by_op", "slots": 1}, auth=operator).status_code == 200
     demoted = a.patch(
-        f"/users/{operator[0]}?update_mask=roles", json={"roles": [{"name": "Viewer"}]}, auth=admin
+        f"/users/{operator[0]}?update_mask=roles",
+        json=user_patch(operator[0], roles=[{"name": "Viewer"}]),
+        auth=admin,
     )
     assert demoted.status_code == 200, demoted.text
     assert_problem(b.post("/pools", json={"name": "by_op_2", "slots": 1}, auth=operator), 403)

@@ -6,12 +6,15 @@ import httpx
 import pytest
 
 from tests.factories_authoring import YAML, definition
-from tests.server_process import served
+from tests.servers import serve
 
 
 @pytest.mark.slow  # starts `orchestrator-api serve` processes
-def test_author_trigger_export_and_find_everything_after_a_restart(database, admin):
-    with served(database) as url, httpx.Client(base_url=f"{url}/api/v1", auth=admin, timeout=30) as http:
+def test_author_trigger_export_and_find_everything_after_a_restart(database, admin, tmp_path):
+    with (
+        serve(database, tmp_path) as (url,),
+        httpx.Client(base_url=f"{url}/api/v1", auth=admin, timeout=30) as http,
+    ):
         created = http.post("/dags", json=definition())
         assert created.status_code == 201, created.text
         first_etag = created.headers["etag"]
@@ -52,7 +55,10 @@ def test_author_trigger_export_and_find_everything_after_a_restart(database, adm
         assert reimported.status_code == 200
         assert (reimported.text, reimported.headers["etag"]) == (exported.text, exported.headers["etag"])
 
-    with served(database) as url, httpx.Client(base_url=f"{url}/api/v1", auth=admin, timeout=30) as http:
+    with (
+        serve(database, tmp_path) as (url,),
+        httpx.Client(base_url=f"{url}/api/v1", auth=admin, timeout=30) as http,
+    ):
         after = http.get("/dags/authored/definition", headers={"Accept": YAML})
         assert (after.text, after.headers["etag"]) == (exported.text, exported.headers["etag"])
         assert [dag["dag_id"] for dag in http.get("/dags").json()["dags"]] == ["authored"]

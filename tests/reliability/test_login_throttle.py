@@ -14,7 +14,7 @@ from tests.problems import assert_problem
 def failed_login_count(url: str, admin: tuple[str, str], username: str) -> int:
     response = httpx.get(f"{url}/api/v1/users/{username}", auth=admin)
     assert response.status_code == 200, response.text
-    return int(response.json()["failed_login_count"])
+    return int(response.json()["fail_login_count"])
 
 
 def assert_throttled(response: httpx.Response) -> None:

@@ -15,7 +15,7 @@ from airflow_client.client.exceptions import ApiException
 from airflow_client.client.model.dag_run import DAGRun
 
 from tests.factories_authoring import YAML, definition
-from tests.server_process import served
+from tests.servers import serve
 
 JSON = "application/json"
 
@@ -40,7 +40,7 @@ def call(sdk: Any, method: str, path: str, body: Any = None, **headers: str) -> 
 
 
 @pytest.mark.slow  # starts `orchestrator-api serve` processes
-def test_authoring_journey_through_the_sdk(sdk, database, admin):
+def test_authoring_journey_through_the_sdk(sdk, database, admin, tmp_path):
     created = call(sdk, "POST", "/dags", definition())
     assert created.status == 201
     assert json.loads(created.data)["dag_id"] == "authored"
@@ -82,7 +82,7 @@ def test_authoring_journey_through_the_sdk(sdk, database, admin):
     )
     assert (again.data, again.headers["ETag"]) == (exported.data, exported.headers["ETag"])
 
-    with served(database) as url:
+    with serve(database, tmp_path) as (url,):
         configuration = airflow_client.Configuration(
             host=f"{url}/api/v1", username=admin[0], password=admin[1]
         )
