@@ -37,9 +37,9 @@ def tasks(*extra):
             "tasks[3].task_id: duplicate task_id 'extract'",
         ),
         ({"schedule": "61 * * * *"}, "schedule: invalid cron expression"),
-        ({"schedule": "* * *"}, "schedule: cron expression"),
+        ({"schedule": "* * *"}, "schedule: the cron expression has 3 fields"),
         ({"schedule": "@fortnightly"}, "schedule: unknown preset"),
-        ({"tasks": tasks({"task_id": "bad id!", "operator": "X"})}, "tasks.3.task_id"),
+        ({"tasks": tasks({"task_id": "bad id!", "operator": "X"})}, "Body field /tasks/3/task_id"),
         (
             {"tasks": tasks({"task_id": "x", "operator": "not an operator"})},
             "tasks[3].operator: expected a class",

@@ -175,9 +175,9 @@ def test_start_date_forms_become_aware_utc(value: str, expected: datetime) -> No
         ("{retries: 1,", "{retries: 1, colour: red,", 17, "default_args: unknown key 'colour'"),
         ('"0  3 * * *"', '"0 3 * *"', 4, "has 4 fields; expected 5"),
         ('"0  3 * * *"', '"0 3 * * * *"', 4, "has 6 fields"),
-        ('"0  3 * * *"', '"61 3 * * *"', 4, "invalid cron expression '61 3 * * *'"),
+        ('"0  3 * * *"', '"61 3 * * *"', 4, "invalid cron expression"),
         ('"0  3 * * *"', '"0 0 30 2 *"', 4, "never matches"),
-        ('"0  3 * * *"', '"@fortnightly"', 4, "unknown preset '@fortnightly'"),
+        ('"0  3 * * *"', '"@fortnightly"', 4, "unknown preset"),
         ('"0  3 * * *"', "@daily", 4, 'quote schedule presets, e.g. schedule: "@daily"'),
         ('"0  3 * * *"', "42", 4, "schedule: expected a cron expression, a preset or null"),
         ('"0  3 * * *"', "{datasets: []}", 4, "at least one dataset URI"),
@@ -202,8 +202,13 @@ def test_start_date_forms_become_aware_utc(value: str, expected: datetime) -> No
         ),
         ("start_date: 2026-01-01T00:00:00Z\n", "", 4, "a time-based schedule needs a start_date"),
         ("start_date: 2026-01-01T00:00:00Z", "start_date: yesterday", 5, "expected an RFC 3339 timestamp"),
-        ("max_active_runs: 2", "max_active_runs: 0", 9, "max_active_runs: expected an integer >= 1, got 0"),
-        ("max_active_runs: 2", "max_active_runs: true", 9, "expected an integer >= 1, got True"),
+        (
+            "max_active_runs: 2",
+            "max_active_runs: 0",
+            9,
+            "max_active_runs: expected an integer >= 1, got a smaller one",
+        ),
+        ("max_active_runs: 2", "max_active_runs: true", 9, "expected an integer >= 1, got a boolean"),
         (
             "dagrun_timeout: 3600",
             "dagrun_timeout: -5",
@@ -211,7 +216,7 @@ def test_start_date_forms_become_aware_utc(value: str, expected: datetime) -> No
             "dagrun_timeout: expected a number of seconds > 0",
         ),
         ("catchup: true", "catchup: maybe", 7, "catchup: expected true or false"),
-        ("expand: 3", "expand: 0", 29, "tasks[1].expand: expected an integer >= 1, got 0"),
+        ("expand: 3", "expand: 0", 29, "tasks[1].expand: expected an integer >= 1, got a smaller one"),
         (
             "trigger_rule: none_failed",
             "trigger_rule: sometimes",
@@ -232,7 +237,7 @@ def test_start_date_forms_become_aware_utc(value: str, expected: datetime) -> No
         ("{run_id}/", "{run_id/", 32, "tasks[1].extra_links.Logs: malformed URL template"),
         ("    owner: alice", "    owner: alice\n    owner: bob", 29, "duplicate key 'owner'"),
         ("params: {env: staging,", "params: {1: x, env: staging,", 15, "params: keys must be strings"),
-        ("tags: [etl, daily, etl]", "tags: etl", 13, "tags: expected a list, got 'etl'"),
+        ("tags: [etl, daily, etl]", "tags: etl", 13, "tags: expected a list, got a string"),
         ("  - task_id: load", "  - just a string\n  - task_id: load", 33, "tasks[2]: expected a mapping"),
     ],
 )
@@ -287,7 +292,7 @@ def test_parse_file_reports_the_path(tmp_path: Path) -> None:
     with pytest.raises(DagFileError) as caught:
         parse_file(path)
 
-    assert str(caught.value) == f"{path}:5: tasks[0].pool_slots: expected an integer >= 1, got 0"
+    assert str(caught.value) == f"{path}:5: tasks[0].pool_slots: expected an integer >= 1, got a smaller one"
 
 
 def test_parse_file_rejects_non_utf8(tmp_path: Path) -> None:

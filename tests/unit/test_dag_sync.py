@@ -193,7 +193,7 @@ def test_broken_file_records_an_import_error_and_leaves_dags_alone(engine: Engin
     report = sync(engine, folder, now=datetime(2026, 3, 11, tzinfo=UTC))
 
     assert report.import_errors == [
-        (str(broken), f"{broken}:5: tasks[0].retries: expected an integer >= 0, got 'lots'")
+        (str(broken), f"{broken}:5: tasks[0].retries: expected an integer >= 0, got a string")
     ]
     errors = read(engine, select(DagImportError))
     assert [(error.filename, error.stack_trace) for error in errors] == [tuple(report.import_errors[0])]

@@ -25,9 +25,23 @@ def field_label(path: YamlPath) -> str:
 
 
 def describe_value(value: Any) -> str:
-    """A short rendering of a bad value for an error message."""
-    text = repr(value)
-    return text if len(text) <= 60 else f"{text[:57]}..."
+    """What kind of value was found, for an error message: never the value itself, which definitions sent
+    through the API would otherwise echo back (it may be a pasted secret)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "an empty string" if not value else "a string"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"a {type(value).__name__}"
 
 
 class FieldReader:
@@ -128,8 +142,10 @@ class FieldReader:
         if value is None:
             return None
         wanted = "an integer" if minimum is None else f"an integer >= {minimum}"
-        if isinstance(value, bool) or not isinstance(value, int) or (minimum is not None and value < minimum):
+        if isinstance(value, bool) or not isinstance(value, int):
             raise self.error(key, f"expected {wanted}, got {describe_value(value)}")
+        if minimum is not None and value < minimum:
+            raise self.error(key, f"expected {wanted}, got a smaller one")
         return value
 
     def seconds(self, key: str, *, positive: bool = False) -> float | None:

@@ -119,21 +119,21 @@ def _schedule(top: FieldReader) -> Schedule | None:
     text = " ".join(value.split())
     if text.startswith("@"):
         if text not in PRESETS:
-            raise top.error("schedule", f"unknown preset {text!r}; expected one of {', '.join(PRESETS)}")
+            raise top.error("schedule", f"unknown preset; expected one of {', '.join(PRESETS)}")
         return PresetSchedule(text)
     fields = text.split(" ")
     if len(fields) != 5:
         raise top.error(
             "schedule",
-            f"cron expression {text!r} has {len(fields)} fields; expected 5 "
+            f"the cron expression has {len(fields)} fields; expected 5 "
             "(minute hour day-of-month month day-of-week)",
         )
     if not croniter.is_valid(text):
-        raise top.error("schedule", f"invalid cron expression {text!r}")
+        raise top.error("schedule", "invalid cron expression")
     try:
         next_tick(text, utcnow())
     except ValueError:  # croniter's "no match for decades", e.g. 30 February
-        raise top.error("schedule", f"cron expression {text!r} never matches a date") from None
+        raise top.error("schedule", "the cron expression never matches a date") from None
     return CronSchedule(text)
 
 

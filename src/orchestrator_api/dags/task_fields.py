@@ -77,9 +77,7 @@ def read_task(task: FieldReader, defaults: FieldReader, dag_owner: str) -> TaskS
     task_id = task.identifier("task_id")
     operator = task.required_text("operator", max_length=1000)
     if not _OPERATOR.fullmatch(operator):
-        raise task.error(
-            "operator", f"expected a class name like BashOperator or pkg.mod.Class, got {operator!r}"
-        )
+        raise task.error("operator", "expected a class name like BashOperator or pkg.mod.Class")
     retry_delay = pick("retry_delay").seconds("retry_delay")
     return TaskSpec(
         task_id=task_id,
@@ -147,7 +145,7 @@ def dataset_uris(reader: FieldReader, key: str) -> list[str]:
     uris = reader.string_list(key, max_length=_URI_MAX_LENGTH)
     for index, uri in enumerate(uris):
         if any(character.isspace() for character in uri):
-            raise reader.error(key, f"dataset URI must not contain whitespace: {uri!r}", index)
+            raise reader.error(key, "dataset URI must not contain whitespace", index)
     return uris
 
 
