@@ -67,7 +67,9 @@ def test_bad_log_token_title_is_airflows(client, admin, run):
 
 @pytest.mark.parametrize("path", [f"{RUNS}/r1/setNote", f"{RUNS}/r1/taskInstances/extract_orders/setNote"])
 def test_a_null_note_is_refused(client, admin, run, path):
-    assert_problem(client.patch(path, json={"note": None}, auth=admin), 400, "None is not of type 'string'")
+    assert_problem(
+        client.patch(path, json={"note": None}, auth=admin), 400, "Body field /note: is not of type 'string'"
+    )
 
 
 def test_set_task_instances_state_needs_its_include_flags(client, admin, run):
