@@ -55,13 +55,16 @@ def serve(bind: str, workers: int, timeout: int) -> None:
     the totals of every worker whichever one is asked.
     """
     owned = None
+    master = os.getpid()
     if not os.environ.get(_MULTIPROCESS_ENV):
         owned = tempfile.mkdtemp(prefix="orchestrator-api-metrics-")
         os.environ[_MULTIPROCESS_ENV] = owned
     try:
         _run(bind, workers, timeout)
     finally:
-        if owned:
+        # gunicorn forks its workers inside `_run`, so a worker that exits (a recycle) unwinds through here
+        # too: only the master may remove the folder the other workers still write to.
+        if owned and os.getpid() == master:
             shutil.rmtree(owned, ignore_errors=True)
 
 
