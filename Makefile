@@ -73,11 +73,11 @@ test: install-test
 
 test-sqlite: install-test
 	@echo "== test suite on SQLite =="
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test-postgres: install-test
 	@echo "== test suite on PostgreSQL =="
-	scripts/pg-cluster run $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	scripts/pg-cluster run $(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check src tests bench compat

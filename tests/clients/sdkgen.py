@@ -8,6 +8,7 @@ A stamp with the spec's hash lets a test session reuse clients generated from th
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import re
 import shutil
@@ -47,7 +48,18 @@ def complaints(log: str) -> list[str]:
 
 
 def generate(force: bool = False) -> Path:
-    """Generate every client into build/sdk (skipped when the stamp matches); returns build/sdk."""
+    """Generate every client into build/sdk (skipped when the stamp matches); returns build/sdk.
+
+    Parallel test workers may ask at once: a lock beside the folder lets one generate while the others
+    wait, then find the stamp current.
+    """
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    with (OUT.parent / ".sdk.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _generate(force)
+
+
+def _generate(force: bool) -> Path:
     stamp = OUT / ".spec-sha256"
     digest = _spec_hash()
     if not force and stamp.exists() and stamp.read_text() == digest:

@@ -20,8 +20,7 @@ import pytest
 from tests.clients import sdkgen
 from tests.clients.tools import need
 
-# Generation writes one shared build folder: one xdist worker runs all of these (`--dist loadgroup`).
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("generated_sdks")]
+pytestmark = pytest.mark.slow
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
 ETL_TASKS = ["clean_orders", "extract_orders", "load_fact_sales", "notify_done"]
 
