@@ -39,6 +39,7 @@ def tasks(*extra):
         ({"schedule": "61 * * * *"}, "schedule: invalid cron expression"),
         ({"schedule": "* * *"}, "schedule: the cron expression has 3 fields"),
         ({"schedule": "@fortnightly"}, "schedule: unknown preset"),
+        ({"max_consecutive_failed_dag_runs": 51978672213017}, "up to 2147483647"),
         ({"tasks": tasks({"task_id": "bad id!", "operator": "X"})}, "Body field /tasks/3/task_id"),
         (
             {"tasks": tasks({"task_id": "x", "operator": "not an operator"})},

@@ -209,6 +209,7 @@ def test_start_date_forms_become_aware_utc(value: str, expected: datetime) -> No
             "max_active_runs: expected an integer >= 1, got a smaller one",
         ),
         ("max_active_runs: 2", "max_active_runs: true", 9, "expected an integer >= 1, got a boolean"),
+        ("max_active_runs: 2", "max_active_runs: 51978672213017", 9, "up to 2147483647, got a larger one"),
         (
             "dagrun_timeout: 3600",
             "dagrun_timeout: -5",

@@ -24,6 +24,9 @@ def field_label(path: YamlPath) -> str:
     return text
 
 
+INTEGER_MAX = 2_147_483_647
+
+
 def describe_value(value: Any) -> str:
     """What kind of value was found, for an error message: never the value itself, which definitions sent
     through the API would otherwise echo back (it may be a pasted secret)."""
@@ -146,6 +149,8 @@ class FieldReader:
             raise self.error(key, f"expected {wanted}, got {describe_value(value)}")
         if minimum is not None and value < minimum:
             raise self.error(key, f"expected {wanted}, got a smaller one")
+        if value > INTEGER_MAX:  # the store's integer columns are 32-bit (PostgreSQL refuses more)
+            raise self.error(key, f"expected {wanted} up to {INTEGER_MAX}, got a larger one")
         return value
 
     def seconds(self, key: str, *, positive: bool = False) -> float | None:
