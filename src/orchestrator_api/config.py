@@ -15,23 +15,11 @@ from typing import Any
 from orchestrator_api.operations.settings import OPERATIONS_SETTINGS, check_cors
 from orchestrator_api.setting import PREFIX, ConfigError, Setting
 from orchestrator_api.setting import bool_value as _bool
+from orchestrator_api.setting import non_negative_int as _non_negative_int
+from orchestrator_api.setting import positive_float as _positive_float
 from orchestrator_api.setting import positive_int as _positive_int
 
 __all__ = ["PREFIX", "SETTINGS", "ConfigError", "Setting", "Settings", "get_settings", "load_settings"]
-
-
-def _non_negative_int(raw: str) -> int:
-    return 0 if raw.strip() == "0" else _positive_int(raw)
-
-
-def _positive_float(raw: str) -> float:
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigError(f"expected a number, got {raw!r}") from None
-    if not value > 0 or value == float("inf"):
-        raise ConfigError(f"expected a positive number, got {raw!r}")
-    return value
 
 
 def _fernet_keys(raw: str) -> str:

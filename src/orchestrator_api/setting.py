@@ -58,3 +58,13 @@ class Setting:
     section: str
     help: str
     secret: bool = False
+
+
+def positive_float(raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"expected a number, got {raw!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise ConfigError(f"expected a positive number, got {raw!r}")
+    return value
