@@ -24,6 +24,8 @@ def _values(row: dict[str, Any]) -> dict[str, Any]:
     for key in DATES:
         if isinstance(values.get(key), str):
             values[key] = datetime.fromisoformat(values[key])
+    if values.get("start_date") and values.get("end_date"):  # as compat/seed_airflow.py does
+        values["duration"] = (values["end_date"] - values["start_date"]).total_seconds()
     return values
 
 

@@ -9,7 +9,9 @@ from sqlalchemy import select
 
 from orchestrator_api import db
 from orchestrator_api.models import Dag, DagRun, Pool, TaskInstance, TaskInstanceHistory
+from orchestrator_api.orchestration.clearing import archive
 from orchestrator_api.orchestration.trigger import RunRequest, create_dag_run
+from orchestrator_api.timeutil import utcnow
 from tests import factories
 
 
@@ -29,7 +31,7 @@ def run(dag_id: str, run_id: str, logical_date: datetime, *, state: str = "queue
 def history(
     dag_id: str, run_id: str, task_id: str, try_number: int, state: str, map_index: int = -1, **values: Any
 ) -> None:
-    """An earlier try, archived as clearing archives it."""
+    """An earlier try, archived as clearing archives it: a copy of the live instance, then ``values``."""
     with db.transaction() as session:
         live = session.scalars(
             select(TaskInstance).where(
@@ -39,21 +41,10 @@ def history(
                 TaskInstance.map_index == map_index,
             )
         ).one()
-        session.add(
-            TaskInstanceHistory(
-                dag_id=dag_id,
-                run_id=run_id,
-                task_id=task_id,
-                map_index=map_index,
-                try_number=try_number,
-                state=state,
-                pool=live.pool,
-                queue=live.queue,
-                operator=live.operator,
-                max_tries=live.max_tries,
-                **values,
-            )
-        )
+        archived = archive(live, utcnow())
+        for name, value in {"try_number": try_number, "state": state, **values}.items():
+            setattr(archived, name, value)
+        session.add(archived)
 
 
 def history_count(dag_id: str, run_id: str) -> int:

@@ -55,3 +55,29 @@ def load_graph(session: Session, dag_id: str) -> TaskGraph:
         upstream={row.task_id: list(row.upstream_task_ids or []) for row in rows},
         downstream={row.task_id: list(row.downstream_task_ids or []) for row in rows},
     )
+
+
+# Airflow keeps task instances' weights within a 32-bit signed integer, whatever the sums.
+_WEIGHT_MIN, _WEIGHT_MAX = -(2**31), 2**31 - 1
+
+
+def priority_weights(tasks: Iterable[Task]) -> dict[str, int]:
+    """Each task's total priority weight under its weight rule, as Airflow gives its task instances.
+
+    ``downstream`` (the default) adds the weights of every task downstream of it, transitively; ``upstream``
+    those upstream of it; ``absolute`` is the task's own weight. ``tasks`` is every task of one DAG.
+    """
+    by_id = {task.task_id: task for task in tasks}
+    graph = TaskGraph(
+        upstream={task_id: list(task.upstream_task_ids or []) for task_id, task in by_id.items()},
+        downstream={task_id: list(task.downstream_task_ids or []) for task_id, task in by_id.items()},
+    )
+    totals: dict[str, int] = {}
+    for task_id, task in by_id.items():
+        total = task.priority_weight
+        if task.weight_rule in ("downstream", "upstream"):
+            upstream = task.weight_rule == "upstream"
+            relatives = graph.relatives([task_id], upstream=upstream, downstream=not upstream)
+            total += sum(by_id[relative].priority_weight for relative in relatives if relative in by_id)
+        totals[task_id] = min(max(total, _WEIGHT_MIN), _WEIGHT_MAX)
+    return totals

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 from orchestrator_api.dags import infer_manual_data_interval, schedule_from_json
 from orchestrator_api.models.dag import Dag, Task
 from orchestrator_api.models.run import DagRun, TaskInstance
+from orchestrator_api.orchestration.task_graph import priority_weights
 from orchestrator_api.problems import AlreadyExists, BadRequest, NotFound
 from orchestrator_api.timeutil import as_utc, utcnow
 
@@ -58,7 +60,14 @@ def _data_interval(dag: Dag, request: RunRequest, logical_date: datetime) -> tup
 
 
 def task_instances_for(run: DagRun, tasks: list[Task]) -> list[TaskInstance]:
-    """One instance per task, or per map index of a mapped task, all without a state yet."""
+    """One instance per task (``tasks`` = every task of the run's DAG), or per map index of a mapped task,
+    all without a state yet.
+
+    As in Airflow, an instance's ``priority_weight`` is its task's total under the task's weight rule, and
+    its ``unixname`` is the user of the process that created it (a worker records its own when it runs it).
+    """
+    weights = priority_weights(tasks)
+    unixname = getpass.getuser()
     instances: list[TaskInstance] = []
     for task in tasks:
         indexes = range(task.map_count) if task.map_count is not None else (-1,)
@@ -74,7 +83,8 @@ def task_instances_for(run: DagRun, tasks: list[Task]) -> list[TaskInstance]:
                 pool=task.pool,
                 pool_slots=task.pool_slots,
                 queue=task.queue,
-                priority_weight=task.priority_weight,
+                priority_weight=weights[task.task_id],
+                unixname=unixname,
                 operator=task.operator,
                 executor=task.executor,
             )
