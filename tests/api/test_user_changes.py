@@ -55,7 +55,7 @@ def test_patch_user_needs_its_identity_fields_even_with_a_mask(client, admin, te
 def test_patch_user_rejects_bad_masks_and_bodies(client, admin, team, query, body, detail):
     response = client.patch(f"/api/v1/users/bob?{query}", json=user_patch("bob", **body), auth=admin)
     assert_problem(response, 400, detail)
-    assert client.get("/api/v1/users/bob", auth=admin).json()["login_count"] == 0
+    assert client.get("/api/v1/users/bob", auth=admin).json()["login_count"] is None
 
 
 def test_patch_user_mask_may_be_comma_separated(client, admin, team):
@@ -161,11 +161,22 @@ def test_failed_and_successful_logins_are_counted(client, admin, make_user):
     make_user("pat", "Viewer")
     for _ in range(2):
         assert_problem(client.get("/api/v1/dags", auth=("pat", "wrong")), 401)
+    pat = client.get("/api/v1/users/pat", auth=admin).json()
+    assert (pat["fail_login_count"], pat["login_count"]) == (2, 0)
     assert client.get("/api/v1/dags", auth=("pat", FIXTURE_PASSWORD)).status_code == 200
     pat = client.get("/api/v1/users/pat", auth=admin).json()
-    assert pat["fail_login_count"] == 2
-    assert pat["login_count"] == 1
+    # As in Airflow, a good password resets the failure counter.
+    assert (pat["fail_login_count"], pat["login_count"]) == (0, 1)
     assert pat["last_login"] is not None
+
+
+def test_a_cached_good_login_after_a_failure_resets_the_failure_counter(client, admin, make_user):
+    make_user("quin", "Viewer")
+    assert client.get("/api/v1/dags", auth=("quin", FIXTURE_PASSWORD)).status_code == 200
+    assert_problem(client.get("/api/v1/dags", auth=("quin", "wrong")), 401)
+    assert client.get("/api/v1/users/quin", auth=admin).json()["fail_login_count"] == 1
+    assert client.get("/api/v1/dags", auth=("quin", FIXTURE_PASSWORD)).status_code == 200
+    assert client.get("/api/v1/users/quin", auth=admin).json()["fail_login_count"] == 0
 
 
 # ---------------------------------------------------------------- delete_user

@@ -24,6 +24,7 @@ from orchestrator_api.security.accounts import (
     is_active_admin,
     user_or_404,
 )
+from orchestrator_api.security.passwords import NO_PASSWORD
 
 USER_SORTABLE: dict[str, SortColumn] = {
     "id": User.id,
@@ -80,6 +81,7 @@ def post_user(body: dict[str, Any]) -> dict[str, Any]:
     values = user_schema.load(body)
     if not values.get("roles"):  # absent or empty: Airflow's registration role
         values["roles"] = default_roles()
+    values.setdefault("password_hash", NO_PASSWORD)  # Airflow accepts a user without one
     user = User(**values)
     _ensure_unique(user)
     session = db.session()

@@ -21,20 +21,34 @@ class NameSchema(Schema):
     name = fields.String(required=True)
 
 
+def _never_signed_in(user: Any) -> bool:
+    return not user.login_count and not user.failed_login_count
+
+
 class UserSchema(Schema):
     username = fields.String(required=True, validate=Length(1, 256))
     email = fields.String(required=True, validate=Length(3, 256))
     first_name = fields.String(required=True, validate=Length(max=256))
     last_name = fields.String(required=True, validate=Length(max=256))
-    password = fields.String(required=True, load_only=True, validate=Length(1, 1024))
+    password = fields.String(load_only=True, validate=Length(1, 1024))
     active = fields.Boolean()
     last_login = UTCDateTime(dump_only=True, allow_none=True)
-    login_count = fields.Integer(dump_only=True)
+    login_count = fields.Method("_login_count", dump_only=True)
     # Airflow sends the counter under FAB's column name.
-    fail_login_count = fields.Integer(attribute="failed_login_count", dump_only=True)
+    fail_login_count = fields.Method("_fail_login_count", dump_only=True)
     roles = fields.List(fields.Nested(NameSchema))
     created_on = UTCDateTime(dump_only=True)
     changed_on = UTCDateTime(dump_only=True)
+
+    # Airflow's counters stay null until the first sign-in attempt (success or failure) sets both; ours
+    # start at 0, and both are still 0 exactly when no attempt was ever made.
+    @staticmethod
+    def _login_count(user: Any) -> int | None:
+        return None if _never_signed_in(user) else int(user.login_count)
+
+    @staticmethod
+    def _fail_login_count(user: Any) -> int | None:
+        return None if _never_signed_in(user) else int(user.failed_login_count)
 
     @post_load
     def _to_model_values(self, data: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:

@@ -32,16 +32,26 @@ class UserState:
     active: bool
     auth_version: int
     rbac_version: str
+    failed_logins: int = 0
 
 
 def load_user_state(user_id: int) -> UserState | None:
     """The one query per authenticated request: is the user still active, and what versions apply."""
-    stmt = select(User.active, User.auth_version, rbac_version_column()).where(User.id == user_id)
+    stmt = select(User.active, User.auth_version, rbac_version_column(), User.failed_login_count).where(
+        User.id == user_id
+    )
     with db.session_factory()() as session:
         row = session.execute(stmt).first()
     if row is None:
         return None
-    return UserState(active=row[0], auth_version=row[1], rbac_version=row[2] or "0")
+    return UserState(active=row[0], auth_version=row[1], rbac_version=row[2] or "0", failed_logins=row[3])
+
+
+def _reset_failed_logins(user_id: int) -> None:
+    """A good password resets the user's failed-login counter, as Airflow's does; written only when a
+    failure was counted since, so a cached good login costs no write."""
+    with db.transaction() as session:
+        session.execute(update(User).where(User.id == user_id).values(failed_login_count=0))
 
 
 def principal_for(user: VerifiedUser, state: UserState, method: str = "basic") -> Principal:
@@ -80,7 +90,7 @@ def check_password(username: str, password: str) -> VerifiedUser | None:
         session.execute(
             update(User)
             .where(User.id == user.id)
-            .values(login_count=User.login_count + 1, last_login=utcnow())
+            .values(login_count=User.login_count + 1, last_login=utcnow(), failed_login_count=0)
         )
         role_ids = session.scalars(select(user_role.c.role_id).where(user_role.c.user_id == user.id)).all()
         return VerifiedUser(
@@ -101,6 +111,8 @@ def authenticate_basic(username: str, password: str, client: str | None) -> dict
     if cached is not None:
         state = load_user_state(cached.user_id)
         if state is not None and state.active and state.auth_version == cached.auth_version:
+            if state.failed_logins:
+                _reset_failed_logins(cached.user_id)
             return principal_for(cached, state).token_info()
         credentials.drop(key)
     spent = throttle.budgets(username, client)

@@ -16,9 +16,13 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=_METHOD)
 
 
+NO_PASSWORD = ""
+"""The stored hash of a user created without a password (as Airflow allows): no password matches it."""
+
+
 def verify_password(password_hash: str | None, password: str) -> bool:
-    """Check ``password``; with no hash (unknown user) do the same work and answer False."""
-    if password_hash is None:
+    """Check ``password``; with no hash (unknown user, or none set) do the same work and answer False."""
+    if not password_hash:
         check_password_hash(_DUMMY_HASH, password)
         return False
     return check_password_hash(password_hash, password)
