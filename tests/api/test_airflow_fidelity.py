@@ -111,3 +111,27 @@ def test_the_upstream_weight_rule_sums_upstream_weights(client, admin, example_d
     assert weights["download_feed"] == 6
     assert weights["list_partners"] == 12
     assert weights["report_run"] == 1
+
+
+def test_dependencies_are_airflows_names_and_texts(client, admin, run):
+    # Measured on Airflow 2.10.5: a paused DAG, a queued run, an instance without a state yet.
+    assert client.patch("/api/v1/dags/etl_daily", json={"is_paused": True}, auth=admin).status_code == 200
+    response = client.get(f"{RUNS}/r1/taskInstances/load_fact_sales/dependencies", auth=admin)
+    assert response.status_code == 200, response.text
+    assert response.json() == {
+        "dependencies": [
+            {"name": "Dag Not Paused", "reason": "Task's DAG 'etl_daily' is paused."},
+            {
+                "name": "Dagrun Running",
+                "reason": "Task instance's dagrun was not in the 'running' state but in the state 'queued'.",
+            },
+            {"name": "Task Instance State", "reason": "Task is in the 'None' state."},
+            {
+                "name": "Trigger Rule",
+                "reason": "Task's trigger rule 'all_success' requires all upstream tasks to have succeeded, "
+                "but found 1 non-success(es). upstream_states=_UpstreamTIStates(success=0, skipped=0, "
+                "failed=0, upstream_failed=0, removed=0, done=0, success_setup=0, skipped_setup=0), "
+                "upstream_task_ids={'clean_orders'}",
+            },
+        ]
+    }

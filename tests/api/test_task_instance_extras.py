@@ -100,8 +100,19 @@ def reasons(response: Any) -> dict[str, str]:
     return {dep["name"]: dep["reason"] for dep in response.json()["dependencies"]}
 
 
-def test_an_instance_that_could_run_has_no_unmet_dependencies(client, viewer, pipe):
+def scheduled(run: str, task: str, map_index: int = -1) -> None:
+    factories.set_task_instance("pipe", run, task, map_index, state="scheduled")
+
+
+def test_an_instance_that_could_be_queued_has_no_unmet_dependencies(client, viewer, pipe):
+    scheduled("day2", "first")
     assert client.get(PIPE_TI.format(run="day2", task="first"), auth=viewer).json() == {"dependencies": []}
+
+
+def test_an_instance_without_a_state_is_not_queueable_yet(client, viewer, pipe):
+    # As in Airflow 2.10.5: only a scheduled instance is queued.
+    found = reasons(client.get(PIPE_TI.format(run="day2", task="first"), auth=viewer))
+    assert found == {"Task Instance State": "Task is in the 'None' state."}
 
 
 @pytest.mark.parametrize(
@@ -118,59 +129,88 @@ def test_instances_past_scheduling_list_no_dependencies(client, admin, pipe, sta
 
 def test_run_state_and_paused_dag_are_explained_in_name_order(client, admin, pipe):
     client.patch("/api/v1/dags/pipe", json={"is_paused": True}, auth=admin)
-    factories.set_task_instance("pipe", "day1", "pooled", state="scheduled")
+    scheduled("day1", "pooled")
     response = client.get(PIPE_TI.format(run="day1", task="pooled"), auth=admin)
     names = [dep["name"] for dep in response.json()["dependencies"]]
     assert names == ["Dag Not Paused", "Dagrun Running", "Pool Slots Available"]
     found = reasons(response)
-    assert "'success'" in found["Dagrun Running"]
-    assert "paused" in found["Dag Not Paused"]
+    assert found["Dagrun Running"] == (
+        "Task instance's dagrun was not in the 'running' state but in the state 'success'."
+    )
+    assert found["Dag Not Paused"] == "Task's DAG 'pipe' is paused."
 
 
 def test_a_queued_run_is_not_running_yet(client, admin, pipe):
     factories.set_dag_run("pipe", "day2", state="queued")
+    scheduled("day2", "first")
     found = reasons(client.get(PIPE_TI.format(run="day2", task="first"), auth=admin))
     assert list(found) == ["Dagrun Running"]
     assert "'queued'" in found["Dagrun Running"]
 
 
 def test_upstream_counts_against_the_trigger_rule(client, admin, pipe):
-    found = reasons(client.get(PIPE_TI.format(run="day2", task="joined"), auth=admin))
-    reason = found["Trigger Rule"]
-    assert "none_failed_min_one_success" in reason
-    assert "Of 3 upstream task instances" in reason
-    assert "3 have not finished" in reason
+    scheduled("day2", "joined")
+    reason = reasons(client.get(PIPE_TI.format(run="day2", task="joined"), auth=admin))["Trigger Rule"]
+    assert reason == (
+        "Task's trigger rule 'none_failed_min_one_success' requires all upstream tasks to have succeeded "
+        "or been skipped, but found 3 non-success(es). upstream_states=_UpstreamTIStates(success=0, "
+        "skipped=0, failed=0, upstream_failed=0, removed=0, done=0, success_setup=0, skipped_setup=0), "
+        "upstream_task_ids={'fanned', 'first'}"
+    )
     factories.set_task_instance("pipe", "day2", "first", state="success")
     factories.set_task_instance("pipe", "day2", "fanned", 0, state="skipped")
     factories.set_task_instance("pipe", "day2", "fanned", 1, state="failed")
     reason = reasons(client.get(PIPE_TI.format(run="day2", task="joined"), auth=admin))["Trigger Rule"]
-    assert "1 succeeded, 1 were skipped, 1 failed" in reason
+    assert "found 1 non-success(es)" in reason
+    assert "success=1, skipped=1, failed=1, upstream_failed=0, removed=0, done=3" in reason
     factories.set_task_instance("pipe", "day2", "fanned", 1, state="success")
     assert reasons(client.get(PIPE_TI.format(run="day2", task="joined"), auth=admin)) == {}
 
 
 def test_depends_on_past_looks_at_the_previous_run(client, admin, pipe):
     factories.set_task_instance("pipe", "day2", "first", state="success")
+    scheduled("day2", "second")
     found = reasons(client.get(PIPE_TI.format(run="day2", task="second"), auth=admin))
-    assert list(found) == ["Previous Dagrun State"]
-    assert "'day1'" in found["Previous Dagrun State"]
-    assert "'failed'" in found["Previous Dagrun State"]
+    assert found == {
+        "Previous Dagrun State": "depends_on_past is true for this task, but 1 previous task instance(s) "
+        "are not in a successful state."
+    }
     factories.set_task_instance("pipe", "day1", "second", state="skipped")
     assert reasons(client.get(PIPE_TI.format(run="day2", task="second"), auth=admin)) == {}
 
 
 def test_pools_are_explained(client, admin, pipe):
+    scheduled("day2", "pooled")
     found = reasons(client.get(PIPE_TI.format(run="day2", task="pooled"), auth=admin))
-    assert found == {"Pool Slots Available": "Pool 'tiny' does not exist."}
+    assert found == {"Pool Slots Available": "Tasks using non-existent pool 'tiny' will not be scheduled"}
     factories_runs.pool("tiny", 3)
     assert reasons(client.get(PIPE_TI.format(run="day2", task="pooled"), auth=admin)) == {}
     factories.set_task_instance("pipe", "day1", "pooled", state="running")  # holds 2 of the 3 slots
     found = reasons(client.get(PIPE_TI.format(run="day2", task="pooled"), auth=admin))
-    assert found["Pool Slots Available"] == "Pool 'tiny' has 1 of 3 slots open; the task instance needs 2."
+    assert found["Pool Slots Available"] == (
+        "Not scheduling since there are 1 open slots in pool tiny and require 2 pool slots"
+    )
+
+
+def test_a_logical_date_before_the_start_date_is_explained(client, admin, pipe):
+    factories_runs.run("pipe", "early", datetime(2025, 12, 31, tzinfo=UTC), state="running")
+    scheduled("early", "first")
+    response = client.get(PIPE_TI.format(run="early", task="first"), auth=admin)
+    assert response.status_code == 200, response.text
+    # Airflow checks the task's start date (its DAG's unless it has its own), then the DAG's.
+    before = "The execution date is 2025-12-31T00:00:00+00:00 but this is before"
+    assert response.json()["dependencies"] == [
+        {"name": "Execution Date", "reason": f"{before} the task's start date 2026-01-01T00:00:00+00:00."},
+        {
+            "name": "Execution Date",
+            "reason": f"{before} the task's DAG's start date 2026-01-01T00:00:00+00:00.",
+        },
+    ]
 
 
 def test_mapped_instance_dependencies(client, admin, pipe):
     url = "/api/v1/dags/pipe/dagRuns/day2/taskInstances/fanned/1/dependencies"
+    scheduled("day2", "fanned", 1)
     assert client.get(url, auth=admin).json() == {"dependencies": []}
     factories.set_dag_run("pipe", "day2", state="failed")
     assert list(reasons(client.get(url, auth=admin))) == ["Dagrun Running"]

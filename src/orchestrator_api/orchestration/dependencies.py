@@ -1,16 +1,16 @@
 """Why a task instance is not being scheduled: its dependencies, judged from what the store knows.
 
-As in Airflow, only an instance waiting to be scheduled (no state, or ``scheduled``) is judged; any other
-state means the scheduler is past it, and nothing is listed. For a waiting instance every unmet condition
-is listed, sorted by name (the names are Airflow's): its run not running, the DAG paused, the previous run
-(for ``depends_on_past``), the upstream tasks against the trigger rule, and its pool. An empty list means
-nothing in the store keeps it from starting.
+As in Airflow 2.10, only an instance waiting to be scheduled (no state, or ``scheduled``) is judged; any
+other state means the scheduler is past it, and nothing is listed. For a waiting instance every unmet
+condition Airflow checks before queueing one is listed, sorted by name, with Airflow's names and texts
+(:mod:`dependency_reasons`): the DAG paused, its run not running, the instance not yet ``scheduled``, its
+logical date outside the task's dates, the DAG's running-task limit, the pool, a backfill run, the previous
+run (``depends_on_past``) and the trigger rule. An empty list means nothing keeps it from being queued.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -19,10 +19,16 @@ from sqlalchemy.orm import Session
 from orchestrator_api.models.dag import Dag, Task
 from orchestrator_api.models.resources import Pool
 from orchestrator_api.models.run import DagRun, TaskInstance
-from orchestrator_api.orchestration.states import FINISHED_STATES
+from orchestrator_api.orchestration import dependency_reasons as why
+from orchestrator_api.orchestration.dependency_reasons import UpstreamCounts
+from orchestrator_api.timeutil import utcnow
+
+__all__ = ["WAITING_STATES", "Dependency", "UpstreamCounts", "explain"]
 
 WAITING_STATES = frozenset({None, "scheduled"})
 """The states in which an instance's dependencies are judged."""
+
+_SUCCESSFUL = ("success", "skipped")
 
 
 @dataclass(frozen=True)
@@ -31,156 +37,124 @@ class Dependency:
     reason: str
 
 
-@dataclass(frozen=True)
-class UpstreamCounts:
-    """States of a task instance's upstream instances in its run."""
-
-    states: Counter[str | None]
-
-    @property
-    def total(self) -> int:
-        return sum(self.states.values())
-
-    def count(self, *states: str) -> int:
-        return sum(self.states[state] for state in states)
-
-    @property
-    def failed(self) -> int:
-        return self.count("failed", "upstream_failed")
-
-    @property
-    def done(self) -> int:
-        return self.count(*FINISHED_STATES)
-
-
-# What each trigger rule waits for, and when it holds.
-_RULES: dict[str, tuple[str, Callable[[UpstreamCounts], bool]]] = {
-    "all_success": ("every upstream task instance to succeed", lambda c: c.count("success") == c.total),
-    "all_failed": ("every upstream task instance to fail", lambda c: c.failed == c.total),
-    "all_done": ("every upstream task instance to finish", lambda c: c.done == c.total),
-    "all_done_setup_success": ("every upstream task instance to finish", lambda c: c.done == c.total),
-    "all_skipped": ("every upstream task instance to be skipped", lambda c: c.count("skipped") == c.total),
-    "one_success": ("at least one upstream task instance to succeed", lambda c: c.count("success") > 0),
-    "one_failed": ("at least one upstream task instance to fail", lambda c: c.failed > 0),
-    "one_done": (
-        "at least one upstream task instance to succeed or fail",
-        lambda c: c.count("success") + c.failed > 0,
-    ),
-    "none_failed": (
-        "every upstream task instance to finish without failing",
-        lambda c: c.done == c.total and c.failed == 0,
-    ),
-    "none_skipped": (
-        "every upstream task instance to finish without being skipped",
-        lambda c: c.done == c.total and c.count("skipped") == 0,
-    ),
-    "none_failed_min_one_success": (
-        "every upstream task instance to finish without failing, and one to succeed",
-        lambda c: c.done == c.total and c.failed == 0 and c.count("success") > 0,
-    ),
-}
-_RULES["none_failed_or_skipped"] = _RULES["none_failed_min_one_success"]
-
-
-def trigger_rule_reason(rule: str, counts: UpstreamCounts) -> str | None:
-    """Why ``rule`` does not hold for these upstream states; None when it does (or is unknown)."""
-    if counts.total == 0 or rule not in _RULES:
-        return None
-    wanted, holds = _RULES[rule]
-    if holds(counts):
-        return None
-    return (
-        f"Trigger rule {rule!r} waits for {wanted}. Of {counts.total} upstream task instances, "
-        f"{counts.count('success')} succeeded, {counts.count('skipped')} were skipped, "
-        f"{counts.count('failed')} failed, {counts.count('upstream_failed')} failed upstream, "
-        f"{counts.count('removed')} were removed and {counts.total - counts.done} have not finished."
-    )
-
-
 def explain(session: Session, instance: TaskInstance, run: DagRun) -> list[Dependency]:
-    """Every unmet dependency of ``instance`` (in ``run``), by name; empty when it could start or is past
-    scheduling."""
+    """Every unmet dependency of ``instance`` (in ``run``), by name; empty when it could be queued or is
+    past scheduling."""
     if instance.state not in WAITING_STATES:
         return []
-    found: list[Dependency] = []
-    if run.state != "running":
-        reason = f"Its DAG run is in state {run.state!r}; only a running run starts task instances."
-        found.append(Dependency("Dagrun Running", reason))
-    if session.scalar(select(Dag.is_paused).where(Dag.dag_id == instance.dag_id)):
-        found.append(Dependency("Dag Not Paused", f"DAG {instance.dag_id!r} is paused."))
+    dag = session.get(Dag, instance.dag_id)
     task = session.scalars(
         select(Task).where(Task.dag_id == instance.dag_id, Task.task_id == instance.task_id)
     ).first()
-    if task is not None:
-        found.extend(_task_dependencies(session, instance, run, task))
-    found.extend(_pool_dependencies(session, instance))
+    if dag is None or task is None:  # as in Airflow: a task no longer in its DAG is not judged
+        return []
+    found: list[Dependency] = []
+    if dag.is_paused:
+        found.append(Dependency(why.DAG_NOT_PAUSED, why.paused(dag.dag_id)))
+    if run.state != "running":
+        found.append(Dependency(why.DAGRUN_RUNNING, why.run_not_running(run.state)))
+    if instance.state != "scheduled":
+        found.append(Dependency(why.TASK_INSTANCE_STATE, why.not_queueable(instance.state)))
+    if run.run_type == "backfill":
+        found.append(Dependency(why.NOT_BACKFILL, why.backfill(run.run_type)))
+    found.extend(Dependency(why.EXECUTION_DATE, reason) for reason in _date_reasons(dag, task, run))
+    found.extend(_slot_dependencies(session, dag, instance))
+    found.extend(_past_dependencies(session, task, run))
+    unmet = _trigger_rule(session, instance, task)
+    if unmet is not None:
+        found.append(Dependency(why.TRIGGER_RULE, unmet))
     return sorted(found, key=lambda dependency: dependency.name)
 
 
-def _task_dependencies(session: Session, instance: TaskInstance, run: DagRun, task: Task) -> list[Dependency]:
+def _date_reasons(dag: Dag, task: Task, run: DagRun) -> list[str]:
+    logical_date = run.logical_date
+    if logical_date is None:
+        return []
+    reasons: list[str] = []
+    now = utcnow()
+    if logical_date > now:
+        reasons.append(why.in_the_future(logical_date, now))
+    # A task without its own dates has its DAG's, as in Airflow.
+    task_end, task_start = task.end_date or dag.end_date, task.start_date or dag.start_date
+    if task_end is not None and logical_date > task_end:
+        reasons.append(why.after_end(logical_date, task_end, "the task's"))
+    if dag.end_date is not None and logical_date > dag.end_date:
+        reasons.append(why.after_end(logical_date, dag.end_date, "the task's DAG's"))
+    if task_start is not None and logical_date < task_start:
+        reasons.append(why.before_start(logical_date, task_start, "the task's"))
+    if dag.start_date is not None and logical_date < dag.start_date:
+        reasons.append(why.before_start(logical_date, dag.start_date, "the task's DAG's"))
+    return reasons
+
+
+def _slot_dependencies(session: Session, dag: Dag, instance: TaskInstance) -> list[Dependency]:
     found: list[Dependency] = []
-    if task.depends_on_past:
-        previous = _previous_state(session, instance, run)
-        if previous is not None and previous[0] not in ("success", "skipped"):
-            reason = (
-                f"The task depends on its past, and its instance in the previous run {previous[1]!r} "
-                f"is in state {previous[0]!r}, not success or skipped."
+    running = session.scalar(
+        select(func.count()).where(TaskInstance.dag_id == dag.dag_id, TaskInstance.state == "running")
+    )
+    if int(running or 0) >= dag.max_active_tasks:
+        found.append(Dependency(why.DAG_SLOTS, why.dag_slots_taken(dag.max_active_tasks, dag.dag_id)))
+    pool = session.scalars(select(Pool).where(Pool.pool == instance.pool)).first()
+    if pool is None:
+        found.append(Dependency(why.POOL_SLOTS, why.missing_pool(instance.pool)))
+    elif pool.slots != -1:  # -1 is an unlimited pool
+        occupying = ["running", "queued", *(["deferred"] if pool.include_deferred else [])]
+        occupied = session.scalar(
+            select(func.coalesce(func.sum(TaskInstance.pool_slots), 0)).where(
+                TaskInstance.pool == pool.pool,
+                TaskInstance.state.in_(occupying),
+                TaskInstance.id != instance.id,
             )
-            found.append(Dependency("Previous Dagrun State", reason))
-    if task.upstream_task_ids:
-        rows = session.execute(
-            select(TaskInstance.state, func.count())
-            .where(
-                TaskInstance.dag_id == instance.dag_id,
-                TaskInstance.run_id == instance.run_id,
-                TaskInstance.task_id.in_(task.upstream_task_ids),
+        )
+        open_slots = pool.slots - int(occupied or 0)
+        if open_slots < instance.pool_slots:
+            found.append(
+                Dependency(why.POOL_SLOTS, why.pool_full(pool.pool, open_slots, instance.pool_slots))
             )
-            .group_by(TaskInstance.state)
-        ).all()
-        states: Counter[str | None] = Counter()
-        for state, count in rows:
-            states[state] = int(count)
-        counts = UpstreamCounts(states)
-        unmet = trigger_rule_reason(task.trigger_rule, counts)
-        if unmet is not None:
-            found.append(Dependency("Trigger Rule", unmet))
     return found
 
 
-def _previous_state(session: Session, instance: TaskInstance, run: DagRun) -> tuple[str | None, str] | None:
-    """The state of the same task instance in the run before ``run``, with that run's id."""
-    row = session.execute(
-        select(TaskInstance.state, DagRun.run_id)
-        .join(DagRun, (DagRun.dag_id == TaskInstance.dag_id) & (DagRun.run_id == TaskInstance.run_id))
-        .where(
-            DagRun.dag_id == run.dag_id,
-            DagRun.logical_date < run.logical_date,
-            TaskInstance.task_id == instance.task_id,
-            TaskInstance.map_index == instance.map_index,
-        )
+def _past_dependencies(session: Session, task: Task, run: DagRun) -> list[Dependency]:
+    """``depends_on_past``: the task's instances in the run before this one (by logical date)."""
+    if not task.depends_on_past or run.logical_date is None:
+        return []
+    previous = session.scalars(
+        select(DagRun.run_id)
+        .where(DagRun.dag_id == run.dag_id, DagRun.logical_date < run.logical_date)
         .order_by(DagRun.logical_date.desc())
         .limit(1)
     ).first()
-    return None if row is None else (row[0], row[1])
-
-
-def _pool_dependencies(session: Session, instance: TaskInstance) -> list[Dependency]:
-    pool = session.scalars(select(Pool).where(Pool.pool == instance.pool)).first()
-    if pool is None:
-        return [Dependency("Pool Slots Available", f"Pool {instance.pool!r} does not exist.")]
-    if pool.slots == -1:  # an unlimited pool (other negative counts leave no open slot, as in Airflow)
+    if previous is None:
         return []
-    occupying = ["running", "queued", *(["deferred"] if pool.include_deferred else [])]
-    occupied = session.scalar(
-        select(func.coalesce(func.sum(TaskInstance.pool_slots), 0)).where(
-            TaskInstance.pool == pool.pool, TaskInstance.state.in_(occupying), TaskInstance.id != instance.id
+    states = _states(session, run.dag_id, previous, [task.task_id])
+    if not states:
+        return [Dependency(why.PREVIOUS_DAGRUN, why.PREVIOUS_NOT_RUN)]
+    unsuccessful = sum(count for state, count in states.items() if state not in _SUCCESSFUL)
+    if unsuccessful:
+        return [Dependency(why.PREVIOUS_DAGRUN, why.previous_unsuccessful(unsuccessful))]
+    if task.wait_for_downstream and task.downstream_task_ids:
+        below = _states(session, run.dag_id, previous, list(task.downstream_task_ids))
+        if any(state not in _SUCCESSFUL for state in below):
+            return [Dependency(why.PREVIOUS_DAGRUN, why.DOWNSTREAM_OF_PREVIOUS)]
+    return []
+
+
+def _states(session: Session, dag_id: str, run_id: str, task_ids: list[str]) -> Counter[str | None]:
+    rows = session.execute(
+        select(TaskInstance.state, func.count())
+        .where(
+            TaskInstance.dag_id == dag_id, TaskInstance.run_id == run_id, TaskInstance.task_id.in_(task_ids)
         )
-    )
-    open_slots = pool.slots - int(occupied or 0)
-    if open_slots >= instance.pool_slots:
-        return []
-    reason = (
-        f"Pool {pool.pool!r} has {max(open_slots, 0)} of {pool.slots} slots open; "
-        f"the task instance needs {instance.pool_slots}."
-    )
-    return [Dependency("Pool Slots Available", reason)]
+        .group_by(TaskInstance.state)
+    ).all()
+    states: Counter[str | None] = Counter()
+    for state, count in rows:
+        states[state] = int(count)
+    return states
+
+
+def _trigger_rule(session: Session, instance: TaskInstance, task: Task) -> str | None:
+    if not task.upstream_task_ids:
+        return None
+    counts = UpstreamCounts(_states(session, instance.dag_id, instance.run_id, list(task.upstream_task_ids)))
+    return why.trigger_rule_reason(task.trigger_rule, counts, task.upstream_task_ids, instance.map_index)
