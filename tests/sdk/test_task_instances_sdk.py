@@ -77,7 +77,7 @@ def test_mapped_task_instances(sdk, feeds_run):
     assert reference.task_id == "download_feed"
     assert api.get_mapped_task_instance(FEEDS, "p1", "download_feed", 1).state == TaskState("skipped")
     deps = api.get_mapped_task_instance_dependencies(FEEDS, "p1", "download_feed", 2)
-    assert deps.dependencies == []
+    assert [d.name for d in deps.dependencies] == ["Task Instance State"]  # not scheduled yet
 
 
 def test_mapped_tries_and_notes(sdk, feeds_run):
@@ -134,7 +134,7 @@ def test_patch_note_tries_logs_and_links(sdk, feeds_run):
     assert links.extra_links[0].href.startswith("https://logs.example.com/partner_feeds_hourly/p1/")
 
     deps = api.get_task_instance_dependencies(FEEDS, "p1", "merge_feeds")
-    assert [d.name for d in deps.dependencies] == ["Trigger Rule"]
+    assert [d.name for d in deps.dependencies] == ["Task Instance State", "Trigger Rule"]
 
 
 def test_clear_and_set_state_through_the_dag_api(sdk, feeds_run):
