@@ -135,3 +135,8 @@ def test_dependencies_are_airflows_names_and_texts(client, admin, run):
             },
         ]
     }
+
+
+def test_dag_details_owners_are_empty_as_airflow_sends_them(client, admin, example_dags):
+    assert client.get("/api/v1/dags/etl_daily", auth=admin).json()["owners"]
+    assert client.get("/api/v1/dags/etl_daily/details", auth=admin).json()["owners"] == []

@@ -60,6 +60,9 @@ class DagSchema(Schema):
 
 
 class DagDetailSchema(DagSchema):
+    # Airflow 2.10.5 sends an empty list here whatever the tasks' owners (its detail schema reads an
+    # attribute its DAG rows lack); GET /dags/{dag_id} carries the owners.
+    owners = fields.Constant([], dump_only=True)
     timezone = fields.String(dump_only=True)
     catchup = fields.Boolean(dump_only=True)
     orientation = fields.String(dump_only=True)
