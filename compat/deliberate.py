@@ -75,6 +75,16 @@ FAB_DESCENDING = (
     "allow-list: 400), a bug; we sort descending."
 )
 
+DATASET_TOTAL = (
+    "get_datasets' total_entries counts the datasets the filters (uri_pattern, dag_ids) select; Airflow "
+    "2.10.5 counts every dataset whatever the filters, which tells a caller about datasets it did not ask "
+    "for (and, with organizations, ones it may not see)."
+)
+ROLE_ACTIONS_REPLACED = (
+    "PATCH /roles/{name} with actions replaces the role's permissions; Airflow 2.10.5 only adds the listed "
+    "ones, so a permission an administrator removes from the list stays granted."
+)
+
 DELIBERATE: tuple[Deliberate, ...] = (
     Deliberate("*", "problem.type#", ABOUT_BLANK, airflow=""),
     Deliberate("get_event_logs: *", "body.event_logs*", REFUSED_NOT_AUDITED),
@@ -98,6 +108,8 @@ DELIBERATE: tuple[Deliberate, ...] = (
     Deliberate("get_plugins: *", "body.total_entries", OUR_PLUGINS),
     Deliberate("get_providers: *", "body.providers*", OUR_PLUGINS),
     Deliberate("get_providers: *", "body.total_entries", OUR_PLUGINS),
+    Deliberate("get_datasets: *", "body.total_entries", DATASET_TOTAL),
+    Deliberate("patch_role: *", "body.actions*", ROLE_ACTIONS_REPLACED),
 )
 
 

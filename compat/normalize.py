@@ -65,7 +65,9 @@ OPAQUE_KEYS = frozenset(
 GENERATED_RUN_ID = re.compile(r"^manual__\d{4}-\d{2}-\d{2}T[\d:.]+\+00:00$")
 
 # Lists whose order carries no meaning in Airflow (database row order, or a Python set), compared as sets.
-UNORDERED_KEYS = frozenset({"tags", "owners", "actions"})
+# A task's downstream_task_ids is a set of strings in Airflow: its order changes with the hash seed, so
+# from one Airflow start to the next.
+UNORDERED_KEYS = frozenset({"tags", "owners", "actions", "downstream_task_ids"})
 
 # Airflow joins a DAG's owners from a set with ", " and splits them on ",", so every owner after the
 # first (in arbitrary order) carries a leading space: owners are compared without surrounding blanks.

@@ -189,7 +189,7 @@ def _markdown(document: dict[str, Any], by_operation: dict[str, list[dict[str, A
         + ", ".join(f"`{k}`" for k in sorted(normalize.OPAQUE_KEYS)),
         "- Run ids generated from the trigger time (`manual__<time>`), and keys a case marks volatile"
         " (logical dates of runs triggered without one; users' login counters and times).",
-        "- Lists whose order is database order in Airflow, compared as sets: "
+        "- Lists whose order is database order or a Python set's in Airflow, compared as sets: "
         + ", ".join(f"`{k}`" for k in sorted(normalize.UNORDERED_KEYS)),
         "- A problem's `type` URL base (each server's docs); the `#section/Errors/...` fragment is compared.",
         "",
