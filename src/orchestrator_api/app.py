@@ -108,6 +108,7 @@ def create_app(settings: Settings | None = None) -> FlaskApp:
         AcceptMiddleware,
         position=MiddlewarePosition.BEFORE_VALIDATION,
         produces={op_id: list(info.produces) for op_id, info in ops.items()},
+        negotiating=frozenset(op_id for op_id, info in ops.items() if info.negotiates),
     )
     app.add_api(
         spec,

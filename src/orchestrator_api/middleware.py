@@ -210,18 +210,26 @@ def acceptable(accept: str | None, offered: list[str]) -> bool:
 
 
 class AcceptMiddleware:
-    """406 when the ``Accept`` header excludes every media type the operation can produce."""
+    """406 when the ``Accept`` header excludes every media type an operation that negotiates can produce.
 
-    def __init__(self, app: ASGIApp, produces: Mapping[str, list[str]]) -> None:
+    Operations left out of ``negotiating`` (Airflow's, as Airflow serves them) answer their usual media
+    type whatever ``Accept`` says.
+    """
+
+    def __init__(
+        self, app: ASGIApp, produces: Mapping[str, list[str]], negotiating: frozenset[str] | None = None
+    ) -> None:
         self.app = app
         self.produces = produces
+        self.negotiating = frozenset(produces) if negotiating is None else negotiating
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             routing: dict[str, Any] = scope.get("extensions", {}).get("connexion_routing", {})
-            offered = self.produces.get(routing.get("operation_id") or "", [])
+            operation_id = routing.get("operation_id") or ""
+            offered = self.produces.get(operation_id, [])
             accept = _header(scope, b"accept")
-            if not acceptable(accept, offered):
+            if operation_id in self.negotiating and not acceptable(accept, offered):
                 raise NotAcceptable(
                     detail=f"This operation produces only {', '.join(offered)}; the Accept header allows none"
                 )

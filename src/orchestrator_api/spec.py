@@ -35,6 +35,10 @@ class OperationInfo:
     path: str
     produces: tuple[str, ...]
     datetime_parameters: frozenset[str]
+    # Whether an Accept header that allows none of ``produces`` is a 406. Airflow's own operations answer
+    # their usual media type whatever Accept says, except the few that choose it from Accept
+    # (``x-negotiates-media-type``); our extensions always negotiate.
+    negotiates: bool = True
 
 
 def allowed_methods(
@@ -80,6 +84,19 @@ def _template_pattern(document: dict[str, Any], template: str, item: dict[str, A
     return "^" + re.sub(r"\\\{([^}]+)\\\}", placeholder, re.escape(template)) + "$"
 
 
+EXTENSION_MARK = "Extension (not part of Airflow's API)"
+"""How the description of a tag for our own operations starts."""
+
+
+def extension_tags(document: dict[str, Any]) -> frozenset[str]:
+    """The spec's tags for our own operations (the rest are Airflow's)."""
+    return frozenset(
+        tag["name"]
+        for tag in document.get("tags", [])
+        if tag.get("description", "").startswith(EXTENSION_MARK)
+    )
+
+
 def resolve_ref(document: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
     """``node`` with its ``$ref`` chain followed inside ``document``."""
     while "$ref" in node:
@@ -93,6 +110,7 @@ def resolve_ref(document: dict[str, Any], node: dict[str, Any]) -> dict[str, Any
 def operations(document: dict[str, Any] | None = None) -> dict[str, OperationInfo]:
     """Every operation in the spec by operationId, with its success media types and date-time parameters."""
     document = document or load_spec()
+    extensions = extension_tags(document)
     found: dict[str, OperationInfo] = {}
     for path, item in document.get("paths", {}).items():
         shared = [resolve_ref(document, p) for p in item.get("parameters", [])]
@@ -116,5 +134,8 @@ def operations(document: dict[str, Any] | None = None) -> dict[str, OperationInf
                 path=path,
                 produces=tuple(produces),
                 datetime_parameters=datetimes,
+                negotiates=bool(
+                    extensions & set(operation.get("tags", [])) or operation.get("x-negotiates-media-type")
+                ),
             )
     return found

@@ -60,8 +60,19 @@ def test_oversized_bodies_are_refused(client, admin, settings_env):
         assert_problem(streamed, 413)
 
 
-def test_unacceptable_accept_header_is_406(client, admin):
-    assert_problem(client.get("/api/v1/dags", headers={"Accept": "text/html"}, auth=admin), 406)
+def test_airflow_operations_answer_json_whatever_accept_says(client, admin):
+    # Measured on Airflow 2.10.5: GET /pools with Accept: application/xml (or text/html) answers 200 JSON.
+    for accept in ("application/xml", "text/html"):
+        response = client.get("/api/v1/pools", headers={"Accept": accept}, auth=admin)
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"].startswith("application/json")
+        assert response.json()["pools"][0]["name"] == "default_pool"
+
+
+def test_operations_that_negotiate_answer_406(client, admin):
+    # Airflow's get_config chooses its media type from Accept and answers 406; so do our extensions.
+    assert_problem(client.get("/api/v1/config", headers={"Accept": "text/html"}, auth=admin), 406)
+    assert_problem(client.get("/api/v1/users/admin/tokens", headers={"Accept": "text/html"}, auth=admin), 406)
     assert (
         client.get("/api/v1/dags", headers={"Accept": "application/*;q=0.5"}, auth=admin).status_code == 200
     )

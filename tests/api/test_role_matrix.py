@@ -84,7 +84,11 @@ CASES = [
     ),
     Case("get_roles", ADMINS, lambda c, a, _: c.get("/api/v1/roles", auth=a)),
     Case("get_role", ADMINS, lambda c, a, _: c.get("/api/v1/roles/Viewer", auth=a)),
-    Case("post_role", ADMINS, lambda c, a, _: c.post("/api/v1/roles", json={"name": "new", "actions": []}, auth=a)),
+    Case(
+        "post_role",
+        ADMINS,
+        lambda c, a, _: c.post("/api/v1/roles", json={"name": "new", "actions": []}, auth=a),
+    ),
     Case("get_permissions", ADMINS, lambda c, a, _: c.get("/api/v1/permissions", auth=a)),
     Case("get_other_users_tokens", ADMINS, lambda c, a, _: c.get("/api/v1/users/admin/tokens", auth=a)),
     Case("get_own_tokens", EVERYONE, lambda c, a, _: c.get(f"/api/v1/users/{a[0]}/tokens", auth=a)),
