@@ -184,10 +184,19 @@ def test_list_variables_runs_fixed_statements(client, admin, three_variables, co
 
 
 def test_patch_variable_with_mask_changes_only_masked_fields(client, admin, three_variables):
+    # As in Airflow 2.10.5, the mask names the stored attribute `val` for the value.
     sent = {"key": "region", "value": "us-east-1", "description": "ignored"}
-    response = client.patch(f"{URL}/region?update_mask=value", json=sent, auth=admin)
+    response = client.patch(f"{URL}/region?update_mask=val", json=sent, auth=admin)
     assert response.status_code == 200
     assert response.json() == {"key": "region", "value": "us-east-1", "description": "Where we run"}
+
+
+def test_patch_variable_masking_value_is_a_400_as_in_airflow(client, admin, three_variables):
+    sent = {"key": "region", "value": "us-east-1"}
+    response = client.patch(f"{URL}/region?update_mask=value", json=sent, auth=admin)
+    assert_problem(response, 400, "update_mask")
+    assert response.json()["title"] == "Bad Request"
+    assert client.get(f"{URL}/region", auth=admin).json()["value"] != "us-east-1"
 
 
 def test_patch_variable_without_mask_applies_every_field_sent(client, admin, three_variables):
@@ -234,7 +243,7 @@ def test_post_variable_without_value_is_airflows_invalid_variable_schema(client,
     ("query", "body", "detail"),
     [
         ("update_mask=key", {"key": "x"}, "'key' is not one of"),
-        ("update_mask=val", {"value": "x"}, "'val' is not one of"),
+        ("update_mask=value", {"value": "x"}, "'value' is not one of"),
         ("", {"value": None}, "value"),
         ("", {"value": 3}, "value"),
         ("", {"value": "x", "colour": "red"}, "colour"),

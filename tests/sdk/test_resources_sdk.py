@@ -87,7 +87,8 @@ def test_variable_journey(sdk):
     assert listed.variables[0]["value"] == "***"
     assert listed.variables[1]["value"] == "1"
 
-    patched = api.patch_variable("sdk_var", Variable(key="sdk_var", value="2"), update_mask=["value"])
+    # As against Airflow 2.10.5, the mask names the stored attribute `val`.
+    patched = api.patch_variable("sdk_var", Variable(key="sdk_var", value="2"), update_mask=["val"])
     assert (patched.value, patched.description) == ("2", "from the SDK")
 
     # As in Airflow, posting an existing key overwrites the variable.

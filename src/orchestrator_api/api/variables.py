@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 from orchestrator_api import db
 from orchestrator_api.models.resources import Variable
 from orchestrator_api.pagination import SortColumn, paginate
-from orchestrator_api.patching import PatchRules, apply_patch
+from orchestrator_api.patching import PatchRules, apply_patch, parse_update_mask
 from orchestrator_api.queries import get_or_404
 from orchestrator_api.schemas.common import dump, dump_many
 from orchestrator_api.schemas.variable import variable_item_schema, variable_schema
@@ -27,6 +27,9 @@ PATCH_RULES = PatchRules(
     required=("key", "value"),
     required_with_mask=True,
 )
+
+
+_MASK_FIELDS = {"val": "value"}
 
 
 def _variable_or_404(variable_key: str) -> Variable:
@@ -78,7 +81,9 @@ def patch_variable(
     variable_key: str, body: dict[str, Any], update_mask: list[str] | None = None
 ) -> dict[str, Any]:
     variable = _variable_or_404(variable_key)
-    apply_patch(variable, body, update_mask, schema=variable_schema, rules=PATCH_RULES)
+    # Airflow's mask names the stored attribute, `val`, for the wire field `value` (the spec refuses `value`).
+    mask = [_MASK_FIELDS.get(name, name) for name in parse_update_mask(update_mask) or []] or None
+    apply_patch(variable, body, mask, schema=variable_schema, rules=PATCH_RULES)
     return dump(variable_schema, variable)
 
 
