@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, Subquery, select, union_all
+from sqlalchemy import Select, Subquery, or_, select, union_all
 
 from orchestrator_api import db
 from orchestrator_api.models.run import TaskInstance, TaskInstanceHistory
@@ -19,8 +19,9 @@ TRY_SORT_FIELDS = ("try_number", "start_date", "end_date", "state", "duration")
 
 
 def _tries(dag_id: str, run_id: str, task_id: str, map_index: int) -> Subquery:
-    """Every try that happened: the archived ones, plus the instance's own unless it never ran or its try
-    was archived already (a cleared instance waits for its next try)."""
+    """The tries as Airflow 2.10.5 lists them: the archived ones, then the instance itself (a never-run
+    instance as try 0; a cleared one again under its last try number), unless it is waiting for a retry
+    whose failed try is archived already."""
     archived = select(TaskInstanceHistory.try_number).where(
         same_instance(TaskInstanceHistory, dag_id, run_id, task_id, map_index)
     )
@@ -29,8 +30,11 @@ def _tries(dag_id: str, run_id: str, task_id: str, map_index: int) -> Subquery:
     )
     current = instances_select(TaskInstance).where(
         same_instance(TaskInstance, dag_id, run_id, task_id, map_index),
-        TaskInstance.try_number >= 1,
-        TaskInstance.try_number.not_in(archived.scalar_subquery()),
+        or_(
+            TaskInstance.state.is_(None),
+            TaskInstance.state != "up_for_retry",
+            TaskInstance.try_number.not_in(archived.scalar_subquery()),
+        ),
     )
     return union_all(history, current).subquery("tries")
 
@@ -48,8 +52,21 @@ def _list(dag_id: str, run_id: str, task_id: str, map_index: int, **page: Any) -
 
 
 def _one(dag_id: str, run_id: str, task_id: str, map_index: int, try_number: int) -> dict[str, Any]:
-    tries = _tries(dag_id, run_id, task_id, map_index)
-    row = db.session().execute(select(tries).where(tries.c.try_number == try_number)).first()
+    # As in Airflow, the instance itself answers for its try number before its history does (a cleared
+    # instance keeps the number of its archived try).
+    row = None
+    for model in (TaskInstance, TaskInstanceHistory):
+        row = (
+            db.session()
+            .execute(
+                instances_select(model).where(
+                    same_instance(model, dag_id, run_id, task_id, map_index), model.try_number == try_number
+                )
+            )
+            .first()
+        )
+        if row is not None:
+            break
     if row is None:
         instance_or_404(dag_id, run_id, task_id, map_index)
         raise NotFound(
