@@ -27,12 +27,7 @@ def test_patch_marks_the_instance_and_clears_failed_downstream(client, admin, fl
     body = {"new_state": "success", "dry_run": False}
     response = client.patch(TI.format(run="r2", task="b"), json=body, auth=admin)
     assert response.status_code == 200, response.text
-    assert response.json() == {
-        "task_id": "b",
-        "dag_id": "flow",
-        "execution_date": "2026-01-02T00:00:00+00:00",
-        "dag_run_id": "r2",
-    }
+    assert response.json() == {}  # as Airflow 2.10.5 answers a change it made
     assert states("r2") == {"a": "success", "b": "success", "c": "success", "d": None, "e": None}
     run = factories_runs.dag_run("flow", "r2")
     assert (run.state, run.clear_number) == ("queued", 1)
@@ -46,7 +41,12 @@ def test_patch_marks_the_instance_and_clears_failed_downstream(client, admin, fl
 def test_patch_dry_run_changes_nothing(client, admin, flow, body):
     response = client.patch(TI.format(run="r3", task="c"), json=body, auth=admin)
     assert response.status_code == 200, response.text
-    assert response.json()["task_id"] == "c"
+    assert response.json() == {
+        "task_id": "c",
+        "dag_id": "flow",
+        "execution_date": "2026-01-03T00:00:00+00:00",
+        "dag_run_id": "r3",
+    }
     assert states("r3")["c"] is None
 
 
@@ -79,7 +79,7 @@ def test_patch_mapped_instance_changes_only_that_index(client, admin, example_da
     url = "/api/v1/dags/partner_feeds_hourly/dagRuns/p1/taskInstances/download_feed/1"
     response = client.patch(url, json={"new_state": "skipped", "dry_run": False}, auth=admin)
     assert response.status_code == 200, response.text
-    assert response.json()["task_id"] == "download_feed"
+    assert response.json() == {}
     got = [factories_runs.instance("partner_feeds_hourly", "p1", "download_feed", i).state for i in range(3)]
     assert got == [None, "skipped", None]
     assert_problem(client.patch(url[:-2], json={"new_state": "skipped"}, auth=admin), 404, "is mapped")

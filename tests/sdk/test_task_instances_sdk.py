@@ -74,7 +74,7 @@ def test_mapped_task_instances(sdk, feeds_run):
         1,
         update_task_instance=UpdateTaskInstance(new_state=UpdateTaskState("skipped"), dry_run=False),
     )
-    assert reference.task_id == "download_feed"
+    assert reference.to_dict() == {}
     assert api.get_mapped_task_instance(FEEDS, "p1", "download_feed", 1).state == TaskState("skipped")
     deps = api.get_mapped_task_instance_dependencies(FEEDS, "p1", "download_feed", 2)
     assert [d.name for d in deps.dependencies] == ["Task Instance State"]  # not scheduled yet
@@ -109,7 +109,7 @@ def test_patch_note_tries_logs_and_links(sdk, feeds_run):
     reference = api.patch_task_instance(
         FEEDS, "p1", "check_feeds", UpdateTaskInstance(new_state=UpdateTaskState("success"), dry_run=False)
     )
-    assert reference.dag_run_id == "p1"
+    assert reference.to_dict() == {}  # as Airflow 2.10.5 answers a change it made
     noted = api.set_task_instance_note(FEEDS, "p1", "check_feeds", SetTaskInstanceNote(note="done by hand"))
     assert noted.note == "done by hand"
     assert noted.state == TaskState("success")
