@@ -8,7 +8,12 @@ from sqlalchemy import exists, select
 
 from orchestrator_api import audit, db
 from orchestrator_api.models.run import DagRun, TaskInstance
-from orchestrator_api.orchestration.clearing import ClearSelection, clear_instances, select_for_clear
+from orchestrator_api.orchestration.clearing import (
+    ClearSelection,
+    clear_instances,
+    select_for_clear,
+    selected_tasks,
+)
 from orchestrator_api.orchestration.lookup import run_or_404, task_or_404
 from orchestrator_api.orchestration.marking import MarkRequest, mark, select_to_mark
 from orchestrator_api.problems import BadRequest, NotFound
@@ -41,7 +46,12 @@ def post_clear_task_instances(dag_id: str, body: dict[str, Any]) -> dict[str, An
     )
     instances = select_for_clear(session, dag_id, selection)
     if not data["dry_run"]:
-        clear_instances(session, [ti for ti, _ in instances], queue_runs=data["reset_dag_runs"])
+        clear_instances(
+            session,
+            [ti for ti, _ in instances],
+            queue_runs=data["reset_dag_runs"],
+            within=selected_tasks(session, dag_id, selection),
+        )
     return {"task_instances": references(instances)}
 
 

@@ -8,7 +8,7 @@ while runs still queued or running carry on as they are.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -25,7 +25,7 @@ from orchestrator_api.orchestration.states import (
     RUN_FINISHED_STATES,
     move_run,
 )
-from orchestrator_api.orchestration.task_graph import load_graph
+from orchestrator_api.orchestration.task_graph import load_graph, priority_weights
 from orchestrator_api.timeutil import utcnow
 
 ARCHIVED_STATES = FINISHED_STATES | {"up_for_retry"}
@@ -49,6 +49,16 @@ class ClearSelection:
     exclude: frozenset[tuple[str, str, int]] = frozenset()  # (run_id, task_id, map_index)
 
 
+def selected_tasks(session: Session, dag_id: str, selection: ClearSelection) -> set[str] | None:
+    """The task ids ``selection`` names, widened up or downstream as asked; None for every task."""
+    if selection.task_ids is None:
+        return None
+    graph = load_graph(session, dag_id)
+    return set(selection.task_ids) | graph.relatives(
+        selection.task_ids, upstream=selection.include_upstream, downstream=selection.include_downstream
+    )
+
+
 def select_for_clear(session: Session, dag_id: str, selection: ClearSelection) -> list[InstanceWithDate]:
     """The task instances ``selection`` means, with their runs' logical dates, in run then task order.
 
@@ -59,13 +69,8 @@ def select_for_clear(session: Session, dag_id: str, selection: ClearSelection) -
         .join(DagRun, and_(DagRun.dag_id == TaskInstance.dag_id, DagRun.run_id == TaskInstance.run_id))
         .where(TaskInstance.dag_id == dag_id)
     )
-    if selection.task_ids is not None:
-        graph = load_graph(session, dag_id)
-        wanted = set(selection.task_ids) | graph.relatives(
-            selection.task_ids,
-            upstream=selection.include_upstream,
-            downstream=selection.include_downstream,
-        )
+    wanted = selected_tasks(session, dag_id, selection)
+    if wanted is not None:
         stmt = stmt.where(TaskInstance.task_id.in_(sorted(wanted)))
     if selection.run_id is not None:
         stmt = stmt.where(TaskInstance.run_id == selection.run_id)
@@ -105,8 +110,19 @@ def archive(instance: TaskInstance, now: datetime) -> TaskInstanceHistory:
     return TaskInstanceHistory(**values)
 
 
-def clear_instances(session: Session, instances: Sequence[TaskInstance], *, queue_runs: bool) -> None:
-    """Clear ``instances`` (all of one DAG or several); with ``queue_runs`` their runs are queued again."""
+def clear_instances(
+    session: Session,
+    instances: Sequence[TaskInstance],
+    *,
+    queue_runs: bool,
+    within: Collection[str] | None = None,
+) -> None:
+    """Clear ``instances`` (all of one DAG or several); with ``queue_runs`` their runs are queued again.
+
+    As in Airflow, a cleared instance takes its task's current priority weight, totalled over the tasks
+    the request chose (``within``, task ids of the one DAG cleared; None: the whole DAG), since Airflow
+    refreshes it from the sub-DAG of those tasks.
+    """
     if not instances:
         return
     now = utcnow()
@@ -116,10 +132,12 @@ def clear_instances(session: Session, instances: Sequence[TaskInstance], *, queu
     archived = _history_keys(session, list(finished_tries))
     session.add_all(archive(ti, now) for key, ti in finished_tries.items() if key not in archived)
     retries = _task_retries(session, instances)
+    weights = _weights(session, instances, within)
     for ti in instances:
         if ti.state == "running":
             ti.state = "restarting"
             continue
+        ti.priority_weight = weights.get((ti.dag_id, ti.task_id), ti.priority_weight)
         task_retries = retries.get((ti.dag_id, ti.task_id))
         ti.max_tries = (
             ti.try_number + task_retries if task_retries is not None else max(ti.max_tries, ti.try_number)
@@ -138,6 +156,21 @@ def _task_retries(session: Session, instances: Iterable[TaskInstance]) -> dict[t
         )
     ).all()
     return {(row.dag_id, row.task_id): row.retries for row in rows}
+
+
+def _weights(
+    session: Session, instances: Iterable[TaskInstance], within: Collection[str] | None
+) -> dict[tuple[str, str], int]:
+    dag_ids = sorted({ti.dag_id for ti in instances})
+    tasks: dict[str, list[Task]] = {dag_id: [] for dag_id in dag_ids}
+    for task in session.scalars(select(Task).where(Task.dag_id.in_(dag_ids))):
+        if within is None or task.task_id in within:
+            tasks[task.dag_id].append(task)
+    return {
+        (dag_id, task_id): weight
+        for dag_id, dag_tasks in tasks.items()
+        for task_id, weight in priority_weights(dag_tasks).items()
+    }
 
 
 def queue_again(session: Session, run_keys: set[tuple[str, str]], now: datetime) -> None:

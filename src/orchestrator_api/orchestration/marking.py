@@ -83,4 +83,5 @@ def mark(session: Session, run: DagRun, request: MarkRequest, instances: Sequenc
         exclude=frozenset((ti.run_id, ti.task_id, ti.map_index) for ti, _ in instances),
     )
     to_clear = [ti for ti, _ in select_for_clear(session, run.dag_id, selection)]
-    clear_instances(session, to_clear, queue_runs=True)
+    # Airflow clears them within the sub-DAG of the marked task and its downstream tasks.
+    clear_instances(session, to_clear, queue_runs=True, within=downstream | {request.task_id})
