@@ -192,12 +192,14 @@ def _links(window: Window, total: int, pages: int) -> str:
             page = offset // size + 1
             numbers = {"first": 1, "prev": page - 1, "next": page + 1, "last": pages}
             targets = {rel: {"page": n, "per_page": size} for rel, n in numbers.items()}
-            wanted = {"first", "last"} | ({"prev"} if page > 1 else set()) | ({"next"} if has_next else set())
+            wanted = {"first", "last"} | ({"prev"} if page > 1 else set())
+            wanted |= {"next"} if has_next else set()
         else:
             offsets = {"first": 0, "prev": max(0, offset - size), "next": offset + size}
             offsets["last"] = (pages - 1) * size
             targets = {rel: {"limit": size, "offset": o} for rel, o in offsets.items()}
-            wanted = {"first", "last"} | ({"prev"} if offset > 0 else set()) | ({"next"} if has_next else set())
+            wanted = {"first", "last"} | ({"prev"} if offset > 0 else set())
+            wanted |= {"next"} if has_next else set()
         targets = {rel: target for rel, target in targets.items() if rel in wanted}
     return ", ".join(f'<{_url(target)}>; rel="{rel}"' for rel, target in targets.items())
 

@@ -136,9 +136,7 @@ class OperationResolver(Resolver):  # type: ignore[misc]  # connexion ships no t
         if function is None:
             raise ResolverError(f"operationId {operation_id!r} has no handler in orchestrator_api.api")
         info = self.operations[operation_id]
-        return guarded(
-            operation_id, function, info.datetime_parameters, lists=info.lists, pages=info.pages
-        )
+        return guarded(operation_id, function, info.datetime_parameters, lists=info.lists, pages=info.pages)
 
 
 def unused_functions(operation_ids: set[str]) -> set[str]:

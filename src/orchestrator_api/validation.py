@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import parse_qsl
 from collections.abc import AsyncGenerator, Iterable, Iterator
 from typing import Any
+from urllib.parse import parse_qsl
 
 from connexion import context as connexion_context
 from connexion.datastructures import MediaTypeDict

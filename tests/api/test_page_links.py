@@ -1,4 +1,4 @@
-"""The page headers' values: Link relations in the client's style, page numbers, and walking a list by them."""
+"""The page headers' values: Link relations in the client's style, page numbers, walking a list by them."""
 
 from __future__ import annotations
 
@@ -114,7 +114,9 @@ def test_an_empty_list_is_one_empty_page(client: Any, admin: Any) -> None:
     assert set(response.links) == {"first", "last"}
 
 
-def test_links_keep_repeated_parameters_and_quote_values(client: Any, admin: Any, example_dags: list[str]) -> None:
+def test_links_keep_repeated_parameters_and_quote_values(
+    client: Any, admin: Any, example_dags: list[str]
+) -> None:
     response = client.get("/api/v1/dags?tags=ingest&tags=sales%20%26%20ops&per_page=1&page=1", auth=admin)
     assert response.status_code == 200, response.text
     assert link_queries(response)["first"] == [
@@ -125,10 +127,13 @@ def test_links_keep_repeated_parameters_and_quote_values(client: Any, admin: Any
     ]
 
 
-def test_the_batch_forms_get_the_headers_without_links(client: Any, admin: Any, example_dags: list[str]) -> None:
+def test_the_batch_forms_get_the_headers_without_links(
+    client: Any, admin: Any, example_dags: list[str]
+) -> None:
     for dag_id in ("etl_daily", "sales_report", "partner_feeds_hourly"):
         assert client.post(f"/api/v1/dags/{dag_id}/dagRuns", json={}, auth=admin).status_code == 200
-    response = client.post("/api/v1/dags/~/dagRuns/list", json={"page_limit": 2, "page_offset": 2}, auth=admin)
+    form = {"page_limit": 2, "page_offset": 2}
+    response = client.post("/api/v1/dags/~/dagRuns/list", json=form, auth=admin)
     assert len(response.json()["dag_runs"]) == 1
     assert page_headers(response) == {
         "total": "3",
@@ -140,7 +145,8 @@ def test_the_batch_forms_get_the_headers_without_links(client: Any, admin: Any, 
     }
     assert "link" not in response.headers
     # Without page_limit the task instance form answers every match from page_offset on, as one page.
-    everything = client.post("/api/v1/dags/~/dagRuns/~/taskInstances/list", json={"page_offset": 1}, auth=admin)
+    instances = "/api/v1/dags/~/dagRuns/~/taskInstances/list"
+    everything = client.post(instances, json={"page_offset": 1}, auth=admin)
     total = everything.json()["total_entries"]
     assert len(everything.json()["task_instances"]) == total - 1
     assert page_headers(everything)["per-page"] == str(total - 1)
