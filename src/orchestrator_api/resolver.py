@@ -22,6 +22,7 @@ from connexion.resolver import Resolver
 from marshmallow import ValidationError
 
 from orchestrator_api import api, audit
+from orchestrator_api.pagination import add_page_headers, page_arguments
 from orchestrator_api.problem_titles import INVALID_BODY, current_operation
 from orchestrator_api.problems import BadRequest, describe_messages
 from orchestrator_api.security.permissions import OPERATION_NEEDS, authorize, is_mutating
@@ -62,9 +63,18 @@ def _convert_datetimes(kwargs: dict[str, Any], names: frozenset[str]) -> None:
 
 
 def guarded(
-    operation_id: str, function: Callable[..., Any], datetime_parameters: frozenset[str] = frozenset()
+    operation_id: str,
+    function: Callable[..., Any],
+    datetime_parameters: frozenset[str] = frozenset(),
+    *,
+    lists: bool = False,
+    pages: bool = False,
 ) -> Callable[..., Any]:
-    """``function`` behind the permission check, followed by the audit record when it mutates."""
+    """``function`` behind the permission check, followed by the audit record when it mutates.
+
+    A list operation's answer gets the page headers; ``page``/``per_page`` reach its handler as the
+    ``limit``/``offset`` it takes.
+    """
     if operation_id not in OPERATION_NEEDS:
         raise ResolverError(f"{operation_id} has no entry in security.permissions.OPERATION_NEEDS")
     needs_principal = bool(OPERATION_NEEDS[operation_id])
@@ -74,6 +84,8 @@ def guarded(
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         current_operation(operation_id, kwargs)
         _convert_datetimes(kwargs, datetime_parameters)
+        if pages:
+            kwargs = page_arguments(kwargs)
         principal = optional_principal()
         if principal is not None:
             authorize(principal, operation_id, kwargs)
@@ -86,7 +98,10 @@ def guarded(
             raise BadRequest(title=INVALID_BODY, detail=describe_messages(exc.messages)) from None
         if audited:
             audit.record(operation_id, principal, kwargs)
-        return as_response(result)
+        response = as_response(result)
+        if lists:
+            add_page_headers(response, result)
+        return response
 
     return wrapper
 
@@ -120,7 +135,8 @@ class OperationResolver(Resolver):  # type: ignore[misc]  # connexion ships no t
         function = handler_functions().get(operation_id)
         if function is None:
             raise ResolverError(f"operationId {operation_id!r} has no handler in orchestrator_api.api")
-        return guarded(operation_id, function, self.operations[operation_id].datetime_parameters)
+        info = self.operations[operation_id]
+        return guarded(operation_id, function, info.datetime_parameters, lists=info.lists, pages=info.pages)
 
 
 def unused_functions(operation_ids: set[str]) -> set[str]:

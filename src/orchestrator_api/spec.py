@@ -39,6 +39,10 @@ class OperationInfo:
     # their usual media type whatever Accept says, except the few that choose it from Accept
     # (``x-negotiates-media-type``); our extensions always negotiate.
     negotiates: bool = True
+    lists: bool = False
+    """Its 200 answer is a collection with ``total_entries``: it gets the page headers."""
+    pages: bool = False
+    """It takes ``page`` and ``per_page`` (extension) besides ``limit`` and ``offset``."""
 
 
 def allowed_methods(
@@ -107,6 +111,18 @@ def resolve_ref(document: dict[str, Any], node: dict[str, Any]) -> dict[str, Any
     return node
 
 
+def _has_total(document: dict[str, Any], schema: dict[str, Any]) -> bool:
+    schema = resolve_ref(document, schema)
+    parts = [*schema.get("allOf", []), *schema.get("anyOf", []), *schema.get("oneOf", [])]
+    return "total_entries" in schema.get("properties", {}) or any(_has_total(document, p) for p in parts)
+
+
+def lists_collection(document: dict[str, Any], operation: dict[str, Any]) -> bool:
+    """Whether the operation's 200 answer is a collection that carries ``total_entries``."""
+    ok = resolve_ref(document, operation.get("responses", {}).get("200", {}))
+    return any(_has_total(document, c.get("schema", {})) for c in ok.get("content", {}).values())
+
+
 def operations(document: dict[str, Any] | None = None) -> dict[str, OperationInfo]:
     """Every operation in the spec by operationId, with its success media types and date-time parameters."""
     document = document or load_spec()
@@ -137,5 +153,7 @@ def operations(document: dict[str, Any] | None = None) -> dict[str, OperationInf
                 negotiates=bool(
                     extensions & set(operation.get("tags", [])) or operation.get("x-negotiates-media-type")
                 ),
+                lists=lists_collection(document, operation),
+                pages=any(p.get("in") == "query" and p["name"] == "page" for p in parameters),
             )
     return found

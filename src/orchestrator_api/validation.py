@@ -18,7 +18,9 @@ import json
 import re
 from collections.abc import AsyncGenerator, Iterable, Iterator
 from typing import Any
+from urllib.parse import parse_qsl
 
+from connexion import context as connexion_context
 from connexion.datastructures import MediaTypeDict
 from connexion.json_schema import Draft4RequestValidator
 from connexion.utils import is_null, is_nullable
@@ -202,7 +204,60 @@ class SafeParameterValidator(ParameterValidator):  # type: ignore[misc]
         return None
 
 
+FORM = "application/x-www-form-urlencoded"
+_FORM_SCOPE_KEY = "orchestrator_api.form"
+
+
+def parse_form(raw: bytes) -> dict[str, str | list[str]]:
+    """A form body as a mapping: a field's value, or the list of its values when it is repeated.
+
+    400 for anything that is not ``name=value`` pairs joined by ``&``, for invalid UTF-8 (also behind
+    percent escapes) and for NUL characters, which no database stores as text; never quoting the body.
+    """
+    try:
+        pairs = parse_qsl(raw.decode("utf-8"), keep_blank_values=True, strict_parsing=True, errors="strict")
+    except UnicodeDecodeError:
+        raise BadRequest(detail="The request body is not valid UTF-8") from None
+    except ValueError:
+        raise BadRequest(detail="The request body is not form data: name=value pairs joined by &") from None
+    form: dict[str, str | list[str]] = {}
+    for name, value in pairs:
+        if "\x00" in name or "\x00" in value:
+            raise BadRequest(detail="The request body holds a NUL character")
+        held = form.get(name)
+        if held is None:
+            form[name] = value
+        elif isinstance(held, list):
+            held.append(value)
+        else:
+            form[name] = [held, value]
+    return form
+
+
+def submitted_form() -> dict[str, str | list[str]]:
+    """The form body of this request as :class:`SafeFormBodyValidator` parsed it (repeated fields kept)."""
+    form: dict[str, str | list[str]] = connexion_context.scope.get(_FORM_SCOPE_KEY, {})
+    return form
+
+
+class SafeFormBodyValidator(SafeJSONBodyValidator):
+    """Form bodies, parsed strictly and checked against the schema like JSON ones.
+
+    connexion's own form validator refuses fields the schema does not list and names them, and hands the
+    handler repeated fields joined by commas; the parsed form is kept in the ASGI scope instead.
+    """
+
+    MUTABLE_VALIDATION = False  # the handler reads the parsed form, the original bytes flow on unchanged
+
+    async def _parse(self, stream: AsyncGenerator[bytes, None], scope: Scope) -> Any:
+        form = parse_form(b"".join([chunk async for chunk in stream]))
+        scope[_FORM_SCOPE_KEY] = form
+        return form
+
+
 VALIDATOR_MAP: dict[str, Any] = {
     "parameter": SafeParameterValidator,
-    "body": MediaTypeDict({**CONNEXION_VALIDATORS["body"], "*/*json": SafeJSONBodyValidator}),
+    "body": MediaTypeDict(
+        {**CONNEXION_VALIDATORS["body"], "*/*json": SafeJSONBodyValidator, FORM: SafeFormBodyValidator}
+    ),
 }

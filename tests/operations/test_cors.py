@@ -98,3 +98,12 @@ def test_credentials_are_allowed_only_when_configured(make_app):
 def test_unsafe_or_broken_cors_settings_refuse_to_start(environ, message):
     with pytest.raises(ConfigError, match=message.replace("*", r"\*")):
         load_settings(environ)
+
+
+def test_a_browser_script_may_read_the_page_headers(cors_client, admin):
+    answer = cors_client.get("/api/v1/pools?page=1&per_page=1", headers={"Origin": ORIGIN}, auth=admin)
+    assert answer.status_code == 200
+    exposed = {name.strip() for name in answer.headers["access-control-expose-headers"].lower().split(",")}
+    paging = {"link", "x-total", "x-total-pages", "x-page", "x-per-page", "x-next-page", "x-prev-page"}
+    assert paging <= exposed
+    assert paging <= set(answer.headers)

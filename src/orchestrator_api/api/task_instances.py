@@ -11,7 +11,7 @@ from orchestrator_api.models.run import DagRun, TaskInstance
 from orchestrator_api.orchestration.lookup import missing_instance, task_or_404
 from orchestrator_api.orchestration.reads import between, instances_select, read_instance
 from orchestrator_api.orchestration.states import state_filter
-from orchestrator_api.pagination import Page, SortColumn, paginate, parse_order_by
+from orchestrator_api.pagination import Page, SortColumn, paginate, parse_order_by, slice_page
 from orchestrator_api.problems import NotFound, PermissionDenied
 from orchestrator_api.schemas.common import dump, dump_many
 from orchestrator_api.schemas.task_instance import list_task_instance_form_schema, task_instance_schema
@@ -127,7 +127,7 @@ def get_task_instances_batch(body: dict[str, Any]) -> dict[str, Any]:
     if form["page_limit"] is None:  # without page_limit the form answers every match, in one statement
         ordering = parse_order_by(form["order_by"], TASK_INSTANCE_SORTABLE, "id")
         rows = db.session().execute(stmt.order_by(ordering, TaskInstance.id.asc())).all()
-        return _collection(Page(rows=rows[form["page_offset"] :], total=len(rows)))
+        return _collection(slice_page(rows, offset=form["page_offset"], size=None))
     page = paginate(
         stmt,
         limit=form["page_limit"],

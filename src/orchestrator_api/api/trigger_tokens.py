@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import flask
 from sqlalchemy import select
 
 from orchestrator_api import audit, db
@@ -28,7 +29,7 @@ from orchestrator_api.security.principal import current_principal
 from orchestrator_api.security.token_secrets import issue_trigger_token
 from orchestrator_api.security.tokens import find_trigger_token, trigger_actor
 from orchestrator_api.timeutil import utcnow
-from orchestrator_api.validation import parse_json
+from orchestrator_api.validation import FORM, parse_json, submitted_form
 
 TRIGGER_TOKEN_SORTABLE: dict[str, SortColumn] = {
     "id": TriggerToken.id,
@@ -89,7 +90,10 @@ def delete_trigger_token(dag_id: str, token_id: int) -> tuple[str, int]:
 
 
 def _conf(body: dict[str, Any] | bytes | None) -> dict[str, Any]:
-    """The run's conf. Without a Content-Type header connexion hands the body over as raw bytes."""
+    """The run's conf. Without a Content-Type header connexion hands the body over as raw bytes; a form's
+    fields are read as the validator parsed them, since connexion joins a repeated field's values."""
+    if flask.request.mimetype == FORM:
+        return dict(submitted_form())
     if isinstance(body, dict):
         return body
     if not body:

@@ -23,7 +23,20 @@ if TYPE_CHECKING:  # config reads this package's settings: no import back at run
 # Level 5 compresses JSON nearly as well as 9 at a fraction of the CPU per response.
 GZIP_LEVEL = 5
 # Headers a browser script may read from a cross-origin answer, beyond the CORS-safelisted ones.
-CORS_EXPOSED_HEADERS = ("X-Request-ID", "WWW-Authenticate", "Allow", "Retry-After")
+CORS_EXPOSED_HEADERS = (
+    "X-Request-ID",
+    "WWW-Authenticate",
+    "Allow",
+    "Retry-After",
+    # A list's page headers, so a browser client can follow Link and read the totals.
+    "Link",
+    "X-Total",
+    "X-Total-Pages",
+    "X-Page",
+    "X-Per-Page",
+    "X-Next-Page",
+    "X-Prev-Page",
+)
 
 
 def add_outer_middlewares(app: FlaskApp, settings: Settings) -> None:
