@@ -88,7 +88,12 @@ def paginate(
     start = offset or 0
     if start < 0:
         raise BadRequest(detail=f"offset must not be negative, got {start}")
-    ordering = [parse_order_by(order_by, sortable, default), *(c.asc() for c in tiebreak)]
+    sorted_by = sortable.get((order_by or default).strip().removeprefix("-"))
+    # A tie-breaker that is the sort column itself adds nothing but a sort step the index cannot serve.
+    ordering = [
+        parse_order_by(order_by, sortable, default),
+        *(c.asc() for c in tiebreak if c is not sorted_by),
+    ]
     session = db.session()
     page_stmt = stmt.order_by(*ordering).limit(size).offset(start)
     result = session.execute(page_stmt)
