@@ -173,7 +173,10 @@ def main() -> int:
         if args.airflow:
             from bench.airflow import start_seeded_airflow
 
-            airflow, airflow_headers = start_seeded_airflow(workdir, args.dags, args.runs_per_dag)
+            print("starting and seeding Airflow 2.10.5 (minutes) ...", flush=True)
+            airflow, airflow_headers = start_seeded_airflow(
+                workdir, args.dags, args.runs_per_dag, args.workers
+            )
             running.append(airflow)
             servers["airflow"] = (airflow, airflow_headers)
         results = _measure(servers, args)

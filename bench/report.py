@@ -51,9 +51,10 @@ def _table(results: Results, connections: int, airflow: bool) -> list[str]:
         head += " Airflow 2.10.5 req/s (p99 ms) | ours / Airflow |"
         rule += "---:|---:|"
     lines = [head, rule]
-    scenarios = sorted({(name, auth) for (server, name, auth, count) in results if count == connections})
-    order = {"none": 0, "basic": 1, "pat": 2}
-    scenarios.sort(key=lambda s: (s[0], order.get(s[1], 9)))
+    # The order in which they were measured (the table), each once.
+    scenarios = list(
+        dict.fromkeys((name, auth) for (server, name, auth, count) in results if server != "ceiling")
+    )
     for name, auth in scenarios:
         ours = results.get(("orchestrator-api", name, auth, connections))
         ceiling = results.get(("ceiling", name, "none", connections)) or results.get(

@@ -30,11 +30,13 @@ class Process:
     log: Path
 
     def rss_mib(self) -> float:
-        """Resident memory of the master and its workers, from /proc."""
-        pids = [self.process.pid]
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        if children.exists():
-            pids += [int(p) for p in children.read_text().split()]
+        """Resident memory of the process and all its descendants (master and workers), from /proc."""
+        pids, pending = [], [self.process.pid]
+        while pending:
+            pid = pending.pop()
+            pids.append(pid)
+            with contextlib.suppress(FileNotFoundError):
+                pending += [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
         total_kib = 0
         for pid in pids:
             with contextlib.suppress(FileNotFoundError):
