@@ -1,6 +1,6 @@
 """List indexes: every filter and sort key the main lists allow, and index-ordered default pages.
 
-Revision ID: 0006_list_indexes
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-04
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0006_list_indexes"
+revision = "0006"
 down_revision = "0005"
 branch_labels = None
 depends_on = None
