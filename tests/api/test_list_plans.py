@@ -1,4 +1,4 @@
-"""The main lists' default pages are served from indexes: the database's own EXPLAIN says so, on both backends.
+"""The main lists' default pages are served from indexes, as EXPLAIN shows on both backends.
 
 A list page must not sort its whole table (the sort order comes from an index, so LIMIT stops the walk
 early) and must not scan a table row by row; its count reads an index, never the table joined to others.

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bench import dataset, report
 from bench.wrk import parse
+
 from orchestrator_api.dags.parser import parse_file
 
 WRK_OUTPUT = """Running 2s test @ http://127.0.0.1:8080/api/v1/version
@@ -33,13 +34,15 @@ def test_help_runs() -> None:
         [sys.executable, "-m", "bench", "--help"], capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stderr
-    assert "--airflow" in done.stdout and "--dry-run" in done.stdout
+    assert "--airflow" in done.stdout
+    assert "--dry-run" in done.stdout
 
 
 def test_wrk_summary_is_read() -> None:
     result = parse(WRK_OUTPUT)
     assert result.requests_per_second == 2027.95
-    assert result.p50_ms == 2.91 and result.p99_ms == 1020.0
+    assert result.p50_ms == 2.91
+    assert result.p99_ms == 1020.0
     assert (result.requests, result.socket_errors, result.non_2xx) == (4070, 4, 2)
     assert not result.clean
 

@@ -56,7 +56,7 @@ def _converter(field: fields.Field[Any]) -> Convert:
         format_function = field.SERIALIZATION_FUNCS.get(field.format or field.DEFAULT_FORMAT)
         if format_function is not None:
             return lambda value, _attr, _obj: None if value is None else format_function(value)
-    return field._serialize  # type: ignore[no-any-return]
+    return field._serialize
 
 
 def _plan(schema: Schema) -> list[Step] | None:
@@ -82,10 +82,9 @@ def _value(obj: Any, attribute: str) -> Any:
 
 def dump_rows(schema: Schema, rows: Sequence[Any]) -> list[dict[str, Any]]:
     """What ``schema.dump(rows, many=True)`` answers, computed without marshmallow's per-field calls."""
-    plan: list[Step] | None = schema.__dict__.get(_PLAN_ATTRIBUTE, missing)
-    if plan is missing:
-        plan = _plan(schema)
-        schema.__dict__[_PLAN_ATTRIBUTE] = plan
+    if _PLAN_ATTRIBUTE not in schema.__dict__:
+        schema.__dict__[_PLAN_ATTRIBUTE] = _plan(schema)
+    plan: list[Step] | None = schema.__dict__[_PLAN_ATTRIBUTE]
     if plan is None:
         result: list[dict[str, Any]] = schema.dump(rows, many=True)
         return result
