@@ -28,7 +28,8 @@ def _machine() -> str:
 
 def _wrk_version() -> str:
     done = subprocess.run(["wrk", "--version"], capture_output=True, text=True, check=False)
-    return (done.stdout or done.stderr).splitlines()[0].strip() if (done.stdout or done.stderr) else "wrk"
+    text = (done.stdout or done.stderr).strip()
+    return text.splitlines()[0].split(" Copyright")[0] if text else "wrk"
 
 
 def _cell(result: WrkResult | None) -> str:
