@@ -25,7 +25,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.__main__ import _free_port
+from bench.servers import free_port as _free_port
 
 PASSWORD = "bench-password-123"
 WIDE = """

@@ -91,8 +91,9 @@ def _spawn(
     )
 
 
-def start_airflow(work: Path, examples: Path) -> Server:
-    """Airflow 2.10.5's webserver (1 gunicorn worker, basic auth, no scheduler) over the translated DAGs."""
+def start_airflow(work: Path, examples: Path, workers: int = 1) -> Server:
+    """Airflow 2.10.5's webserver (``workers`` gunicorn workers, basic auth, no scheduler) over the
+    translated DAGs."""
     home = work / "airflow"
     dags = home / "dags"
     translate_folder(examples, dags, home / "plugins")
@@ -108,7 +109,7 @@ def start_airflow(work: Path, examples: Path) -> Server:
         "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
         "AIRFLOW__API__AUTH_BACKENDS": "airflow.api.auth.backend.basic_auth",
-        "AIRFLOW__WEBSERVER__WORKERS": "1",
+        "AIRFLOW__WEBSERVER__WORKERS": str(workers),
         "AIRFLOW__WEBSERVER__SECRET_KEY": "compat-harness-secret",
         "AIRFLOW__WEBSERVER__WEB_SERVER_PORT": str(port),
         "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(home / "logs"),
@@ -128,7 +129,7 @@ def start_airflow(work: Path, examples: Path) -> Server:
     _run([airflow, "dags", "reserialize"], env, log)
     server = Server("airflow", f"http://127.0.0.1:{port}", env, home, log=log)
     server.process = _spawn(
-        [airflow, "webserver", "--hostname", "127.0.0.1", "--port", str(port), "--workers", "1"],
+        [airflow, "webserver", "--hostname", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
         env,
         log,
     )

@@ -153,10 +153,10 @@ def cmd_secrets_rotate(args: argparse.Namespace) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
-    from orchestrator_api.server import serve
+    from orchestrator_api.server import exec_serve
 
     settings = get_settings()
-    serve(
+    exec_serve(
         bind=args.bind or settings.bind,
         workers=args.workers or settings.workers,
         timeout=settings.worker_timeout,

@@ -108,18 +108,26 @@ def paginate(
     tiebreak: Sequence[SortColumn],
     scalars: bool = True,
     capped: bool = True,
+    count_from: AnySelect | None = None,
 ) -> Page[Any]:
     """Run one page of ``stmt`` and count the whole filtered set.
 
     ``tiebreak`` (usually the primary key) is appended to the sort, so rows with equal sort values keep one
     order and consecutive pages never overlap or skip. ``capped=False`` takes ``limit`` as given, for the
-    few operations where Airflow does not apply its maximum page size.
+    few operations where Airflow does not apply its maximum page size. ``count_from``, when given, is
+    counted instead of ``stmt``: the same rows without the joins that cannot change how many there are
+    (the page's joins make a count of a large table scan an index per row).
     """
     size = effective_limit(limit, capped=capped)
     start = offset or 0
     if start < 0:
         raise BadRequest(detail=f"offset must not be negative, got {start}")
-    ordering = [parse_order_by(order_by, sortable, default), *(c.asc() for c in tiebreak)]
+    sorted_by = sortable.get((order_by or default).strip().removeprefix("-"))
+    # A tie-breaker that is the sort column itself adds nothing but a sort step the index cannot serve.
+    ordering = [
+        parse_order_by(order_by, sortable, default),
+        *(c.asc() for c in tiebreak if c is not sorted_by),
+    ]
     _remember(Window(offset=start, size=size))
     session = db.session()
     page_stmt = stmt.order_by(*ordering).limit(size).offset(start)
@@ -129,7 +137,8 @@ def paginate(
         total = start + len(rows)  # the last page: the total is known without counting
     else:
         # Count over the key columns only, so computed columns of the page (aggregates) are not evaluated.
-        keys = stmt.with_only_columns(*tiebreak, maintain_column_froms=True).order_by(None)
+        counted = stmt if count_from is None else count_from
+        keys = counted.with_only_columns(*tiebreak, maintain_column_froms=True).order_by(None)
         count_stmt = select(func.count()).select_from(keys.subquery())
         total = session.execute(count_stmt).scalar_one()
     return Page(rows=rows, total=total)

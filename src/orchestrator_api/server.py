@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NoReturn
 
 from gunicorn.app.base import BaseApplication
 from uvicorn_worker import UvicornWorker
@@ -45,6 +46,17 @@ def _worker_exited(_arbiter: Any, worker: Any) -> None:
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+
+
+def exec_serve(bind: str, workers: int, timeout: int) -> NoReturn:
+    """Become a fresh interpreter that runs :func:`serve`, keeping this process id (and its signals).
+
+    gunicorn's master only forks and watches workers; started from the command line it would keep
+    everything the CLI imported (migrations, DAG parsing, authoring: about 45 MiB) for the server's life.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, [sys.executable, "-m", __name__, bind, str(workers), str(timeout)])
 
 
 def serve(bind: str, workers: int, timeout: int) -> None:
@@ -107,3 +119,7 @@ def _run(bind: str, workers: int, timeout: int) -> None:
             **logging_options,
         }
     ).run()
+
+
+if __name__ == "__main__":  # what exec_serve runs
+    serve(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from orchestrator_api.models.base import Base, UpdatedAtMixin, UTCDateTime
@@ -17,6 +17,15 @@ DAG_ID_LENGTH = 250
 class Dag(UpdatedAtMixin, Base):
     __tablename__ = "dag"
     __allow_unmapped__ = True  # for `preloaded_tag_names`, which is not a column
+    __table_args__ = (
+        # List indexes (0006): the default page (active DAGs by id) without a sort, and the sort keys
+        # the spec allows that had no index.
+        Index("ix_dag_is_active_dag_id", "is_active", "dag_id"),
+        Index("ix_dag_dag_display_name", "dag_display_name"),
+        Index("ix_dag_owners", "owners"),
+        Index("ix_dag_last_parsed_time", "last_parsed_time"),
+        Index("ix_dag_next_dagrun", "next_dagrun"),
+    )
 
     dag_id: Mapped[str] = mapped_column(String(DAG_ID_LENGTH), primary_key=True)
     dag_display_name: Mapped[str | None] = mapped_column(String(2000))

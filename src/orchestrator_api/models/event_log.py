@@ -13,7 +13,13 @@ from orchestrator_api.timeutil import utcnow
 
 class EventLog(Base):
     __tablename__ = "log"
-    __table_args__ = (Index("ix_log_dag_id_task_id_run_id", "dag_id", "task_id", "run_id"),)
+    __table_args__ = (
+        Index("ix_log_dag_id_task_id_run_id", "dag_id", "task_id", "run_id"),
+        # List indexes (0006): sort keys of the event log list.
+        Index("ix_log_task_id", "task_id"),
+        Index("ix_log_run_id", "run_id"),
+        Index("ix_log_execution_date", "execution_date"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     dttm: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

@@ -30,6 +30,11 @@ class DagRun(UpdatedAtMixin, Base):
         UniqueConstraint("dag_id", "run_id"),
         UniqueConstraint("dag_id", "logical_date"),
         Index("ix_dag_run_dag_id_state", "dag_id", "state"),
+        # List indexes (0006): one DAG's runs in id order, and the sort keys the spec allows.
+        Index("ix_dag_run_dag_id_id", "dag_id", "id"),
+        Index("ix_dag_run_run_id", "run_id"),
+        Index("ix_dag_run_data_interval_start", "data_interval_start"),
+        Index("ix_dag_run_data_interval_end", "data_interval_end"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -86,6 +91,13 @@ class TaskInstance(UpdatedAtMixin, _TaskInstanceColumns, Base):
         UniqueConstraint("dag_id", "run_id", "task_id", "map_index"),
         ForeignKeyConstraint(["dag_id", "run_id"], ["dag_run.dag_id", "dag_run.run_id"], ondelete="CASCADE"),
         Index("ix_task_instance_dag_id_task_id", "dag_id", "task_id"),
+        # List indexes (0006): the filters and sort keys of the task instance lists that had none.
+        Index("ix_task_instance_run_id", "run_id"),
+        Index("ix_task_instance_task_id", "task_id"),
+        Index("ix_task_instance_map_index", "map_index"),
+        Index("ix_task_instance_priority_weight", "priority_weight"),
+        Index("ix_task_instance_try_number", "try_number"),
+        Index("ix_task_instance_operator", "operator"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

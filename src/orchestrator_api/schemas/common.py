@@ -8,6 +8,7 @@ from typing import Any
 from marshmallow import Schema, fields
 
 from orchestrator_api.problems import BadRequest
+from orchestrator_api.schemas.fast_dump import dump_rows
 
 
 class UTCDateTime(fields.DateTime):
@@ -64,5 +65,5 @@ def dump(schema: Schema, obj: Any) -> dict[str, Any]:
 
 
 def dump_many(schema: Schema, rows: Sequence[Any]) -> list[dict[str, Any]]:
-    result: list[dict[str, Any]] = schema.dump(rows, many=True)
-    return result
+    """``schema.dump(rows, many=True)``, through the quicker equivalent of :mod:`.fast_dump`."""
+    return dump_rows(schema, rows)

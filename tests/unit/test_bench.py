@@ -1,0 +1,73 @@
+"""The benchmark cannot rot: its command line, its dataset and its wrk parsing stay working."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from bench import dataset, report
+from bench.wrk import parse
+
+from orchestrator_api.dags.parser import parse_file
+
+WRK_OUTPUT = """Running 2s test @ http://127.0.0.1:8080/api/v1/version
+  2 threads and 8 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     4.87ms    7.40ms 103.60ms   97.15%
+    Req/Sec     1.02k   120.00     1.20k    70.00%
+  Latency Distribution
+     50%    2.91ms
+     75%    4.10ms
+     90%    7.20ms
+     99%    1.02s
+  4070 requests in 2.00s, 0.95MB read
+  Socket errors: connect 0, read 3, write 1, timeout 0
+  Non-2xx or 3xx responses: 2
+Requests/sec:   2027.95
+Transfer/sec:    487.12KB
+"""
+
+
+def test_help_runs() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--help"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "--airflow" in done.stdout
+    assert "--dry-run" in done.stdout
+
+
+def test_wrk_summary_is_read() -> None:
+    result = parse(WRK_OUTPUT)
+    assert result.requests_per_second == 2027.95
+    assert result.p50_ms == 2.91
+    assert result.p99_ms == 1020.0
+    assert (result.requests, result.socket_errors, result.non_2xx) == (4070, 4, 2)
+    assert not result.clean
+
+
+def test_generated_dags_parse(tmp_path: Path) -> None:
+    dataset.write_dags(tmp_path, 2)
+    files = sorted(tmp_path.iterdir())
+    assert [f.name for f in files] == ["bench_00000.yaml", "bench_00001.yaml"]
+    spec = parse_file(files[1])
+    assert spec.dag_id == "bench_00001"
+    assert len(spec.tasks) == dataset.TASKS_PER_DAG
+
+
+def test_report_flags_errors() -> None:
+    dirty = parse(WRK_OUTPUT)
+    clean = parse(
+        WRK_OUTPUT.replace("read 3, write 1", "read 0, write 0").replace("responses: 2", "responses: 0")
+    )
+    assert clean.clean
+    results = {
+        ("orchestrator-api", "version", "none", 8): dirty,
+        ("ceiling", "version", "none", 8): clean,
+    }
+    args = {"dags": 10, "runs_per_dag": 2, "workers": 2, "seconds": 2, "passes": 1}
+    text = report.render(results, {"orchestrator-api": 150.0}, {}, args=args, database_url="sqlite://")
+    assert "| `version` | none | 2028 (1020) **4 socket errors, 2 non-2xx** |" in text
+    assert "1.00x" in text
+    assert "socket errors or non-2xx answers: 1 of 2" in text
