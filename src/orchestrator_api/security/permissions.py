@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, false, func, select, true
 
 from orchestrator_api.models.auth import Action, Permission, Resource, role_permission
 from orchestrator_api.problems import PermissionDenied
+from orchestrator_api.security.dag_scope import covers, scope_condition
 from orchestrator_api.security.principal import (
     CAN_CREATE,
     CAN_DELETE,
@@ -240,10 +241,12 @@ def authorize(principal: Principal, operation_id: str, arguments: Mapping[str, A
     dag_id = argument if isinstance(argument, str) and argument != "~" else None
     named_dag = dag_id is not None
     for action, resource in needs:
-        if resource == RESOURCE_DAG:
-            allowed = (
-                principal.can_dag(action, dag_id) if dag_id is not None else principal.can_some_dag(action)
+        if resource == RESOURCE_DAG and dag_id is not None:
+            allowed = principal.can_dag(action, dag_id) and (
+                principal.dag_scope is None or covers(principal.dag_scope, dag_id)
             )
+        elif resource == RESOURCE_DAG:
+            allowed = principal.can_some_dag(action)
         elif resource == OWN_ACCOUNT:
             own = principal.user_id is not None and arguments.get("username") == principal.username
             allowed = own or principal.has(action, USERS)
@@ -266,8 +269,13 @@ def dag_filter(principal: Principal, column: Any, action: str = CAN_READ) -> Col
     """A WHERE condition keeping rows whose DAG (``column``) the principal may ``action``.
 
     All-DAGs access is ``TRUE``; per-DAG access is a subquery over the principal's roles' ``DAG:<id>``
-    resources, so the database does the filtering and paginated totals stay right.
+    resources, so the database does the filtering and paginated totals stay right. A DAG-scoped token's
+    scope is the same kind of condition (see ``dag_scope``).
     """
+    if principal.dag_scope is not None:
+        if (action, RESOURCE_DAG) not in principal.permissions:
+            return false()
+        return scope_condition(principal.dag_scope, column)
     if principal.has(action, RESOURCE_DAG):
         return true()
     if not principal.role_ids or not principal.can_some_dag(action):

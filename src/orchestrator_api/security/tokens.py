@@ -1,4 +1,4 @@
-"""Bearer and ``Private-Token`` authentication: personal access, session and trigger tokens.
+"""Bearer and ``Private-Token`` authentication: personal access, session, trigger and organization tokens.
 
 The store is searched by the SHA-256 hash of the presented secret (see ``token_secrets``), so lookups compare
 hashes, never secrets. A personal or session token found valid is cached per worker, keyed by an HMAC of the
@@ -26,6 +26,7 @@ from orchestrator_api.models.auth import User, user_role
 from orchestrator_api.models.token import AccessToken, TriggerToken, access_token_role
 from orchestrator_api.problems import Unauthenticated
 from orchestrator_api.security.cache import VerifiedToken, credential_key, permissions_for, tokens
+from orchestrator_api.security.organization_tokens import find_organization_token
 from orchestrator_api.security.principal import (
     CAN_CREATE,
     CAN_EDIT,
@@ -34,6 +35,7 @@ from orchestrator_api.security.principal import (
     dag_resource,
 )
 from orchestrator_api.security.token_secrets import (
+    ORGANIZATION_PREFIX,
     PERSONAL_PREFIX,
     SESSION_PREFIX,
     TRIGGER_PREFIX,
@@ -213,6 +215,15 @@ def _verify_trigger_token(token: str) -> Principal | None:
     return trigger_principal(token_id, dag_id)
 
 
+def _verify_organization_token(token: str) -> Principal | None:
+    found = find_organization_token(token)
+    if found is None:
+        return None
+    assert found.principal.token_id is not None
+    _touch(AccessToken, found.principal.token_id, found.last_used_at)
+    return found.principal
+
+
 # ---------------------------------------------------------------- connexion's hooks
 
 
@@ -225,6 +236,8 @@ def authenticate_token(token: str) -> Principal | None:
         return _verify_trigger_token(token)
     if _plausible(token, WORKER_PREFIX):
         return verify_worker_token(token)
+    if _plausible(token, ORGANIZATION_PREFIX):
+        return _verify_organization_token(token)
     return None
 
 
