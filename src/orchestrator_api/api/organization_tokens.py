@@ -18,11 +18,11 @@ from orchestrator_api.config import get_settings
 from orchestrator_api.models.organization import Organization
 from orchestrator_api.models.token import AccessToken
 from orchestrator_api.pagination import SortColumn, paginate
+from orchestrator_api.problems import PermissionDenied
 from orchestrator_api.queries import get_or_404
 from orchestrator_api.schemas.common import dump
 from orchestrator_api.schemas.tokens import organization_token_request_schema, organization_token_schema
 from orchestrator_api.security.organization_tokens import KIND
-from orchestrator_api.problems import PermissionDenied
 from orchestrator_api.security.principal import Principal, current_principal
 from orchestrator_api.security.token_secrets import issue_organization_token
 from orchestrator_api.tenancy.membership import managing_seat

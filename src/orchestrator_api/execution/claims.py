@@ -77,9 +77,26 @@ def claim(
         return []
     rows = session.execute(
         select(TaskInstance, Task, DagRun, Dag.params)
-        .join(Task, and_(Task.dag_id == TaskInstance.dag_id, Task.task_id == TaskInstance.task_id))
-        .join(DagRun, and_(DagRun.dag_id == TaskInstance.dag_id, DagRun.run_id == TaskInstance.run_id))
-        .join(Dag, Dag.dag_id == TaskInstance.dag_id)
+        # A worker serves every organization, so this runs unscoped: the joins name the organization.
+        .join(
+            Task,
+            and_(
+                Task.organization_id == TaskInstance.organization_id,
+                Task.dag_id == TaskInstance.dag_id,
+                Task.task_id == TaskInstance.task_id,
+            ),
+        )
+        .join(
+            DagRun,
+            and_(
+                DagRun.organization_id == TaskInstance.organization_id,
+                DagRun.dag_id == TaskInstance.dag_id,
+                DagRun.run_id == TaskInstance.run_id,
+            ),
+        )
+        .join(
+            Dag, and_(Dag.organization_id == TaskInstance.organization_id, Dag.dag_id == TaskInstance.dag_id)
+        )
         .where(TaskInstance.id.in_(claimed_ids))
         .order_by(TaskInstance.priority_weight.desc(), TaskInstance.id)
     ).all()

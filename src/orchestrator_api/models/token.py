@@ -10,7 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from orchestrator_api.models.auth import Role
 from orchestrator_api.models.base import Base, UTCDateTime
-from orchestrator_api.models.dag import DAG_ID_LENGTH
+from orchestrator_api.models.dag import DAG_ID_LENGTH, dag_foreign_key
+from orchestrator_api.models.organization import OrgScoped
 from orchestrator_api.timeutil import utcnow
 
 access_token_role = Table(
@@ -28,6 +29,10 @@ class AccessToken(Base):
     # NULL for an organization token: it belongs to its organization, not to a person.
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(20))  # "personal", "session" or "organization"
+    # The organization the token is bound to; null: its user's (personal and session tokens).
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), index=True
+    )
     name: Mapped[str] = mapped_column(String(200))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     display_prefix: Mapped[str] = mapped_column(String(32))
@@ -46,13 +51,12 @@ class AccessToken(Base):
     roles: Mapped[list[Role]] = relationship(secondary=access_token_role, order_by="Role.name")
 
 
-class TriggerToken(Base):
+class TriggerToken(OrgScoped, Base):
     __tablename__ = "trigger_token"
+    __table_args__ = (dag_foreign_key("dag_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    dag_id: Mapped[str] = mapped_column(
-        String(DAG_ID_LENGTH), ForeignKey("dag.dag_id", ondelete="CASCADE"), index=True
-    )
+    dag_id: Mapped[str] = mapped_column(String(DAG_ID_LENGTH), index=True)
     name: Mapped[str] = mapped_column(String(200))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     display_prefix: Mapped[str] = mapped_column(String(32))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import flask
 from connexion.context import context
 
 CAN_READ = "can_read"
@@ -16,6 +17,8 @@ RESOURCE_DAG = "DAGs"
 # Held by worker tokens only (not a stored resource, so no role can grant it).
 WORKER_API = ("can_execute", "Worker API")
 DAG_RESOURCE_PREFIX = "DAG:"
+# Key of ``Principal.extra`` naming the organization (integer key) a token is bound to: it acts there only.
+BOUND_ORGANIZATION = "organization_id"
 
 
 def dag_resource(dag_id: str) -> str:
@@ -76,8 +79,24 @@ class Principal:
         return {"sub": self.username, "principal": self}
 
 
+# The principal as it acts in the request's organization (tenancy.access), when that differs from the
+# signed-in one: a member of another organization acts with their role there.
+_ACTING_KEY = "acting_principal"
+
+
+def set_acting_principal(principal: Principal) -> None:
+    setattr(flask.g, _ACTING_KEY, principal)
+
+
+def _acting() -> Principal | None:
+    found = flask.g.get(_ACTING_KEY) if flask.has_request_context() else None
+    return found if isinstance(found, Principal) else None
+
+
 def current_principal() -> Principal:
     """The principal of the current request, set by the security functions before the handler runs."""
+    if (acting := _acting()) is not None:
+        return acting
     info = context.get("token_info") or {}
     principal = info.get("principal")
     if not isinstance(principal, Principal):
@@ -87,6 +106,8 @@ def current_principal() -> Principal:
 
 def optional_principal() -> Principal | None:
     """The principal when the operation needs none (e.g. ``get_health``), else the same as above."""
+    if (acting := _acting()) is not None:
+        return acting
     try:
         info = context.get("token_info") or {}
     except LookupError:

@@ -28,6 +28,7 @@ from orchestrator_api.problems import Unauthenticated
 from orchestrator_api.security.cache import VerifiedToken, credential_key, permissions_for, tokens
 from orchestrator_api.security.organization_tokens import find_organization_token
 from orchestrator_api.security.principal import (
+    BOUND_ORGANIZATION,
     CAN_CREATE,
     CAN_EDIT,
     CAN_READ,
@@ -42,6 +43,7 @@ from orchestrator_api.security.token_secrets import (
     WORKER_PREFIX,
     hash_token,
 )
+from orchestrator_api.tenancy.context import unscoped
 from orchestrator_api.timeutil import utcnow
 
 METHOD_BY_KIND = {"personal": "token", "session": "session"}
@@ -68,7 +70,7 @@ def _touch(
     now = utcnow()
     if last_used_at is not None and now - last_used_at < _LAST_USED_RESOLUTION:
         return
-    with db.transaction() as session:
+    with unscoped(), db.transaction() as session:  # by id: the row is found in whichever organization
         session.execute(update(model).where(model.id == token_id).values(last_used_at=now))
 
 
@@ -185,7 +187,7 @@ def find_trigger_token(session: Session, token: str) -> TriggerToken | None:
     return found
 
 
-def trigger_principal(token_id: int, dag_id: str) -> Principal:
+def trigger_principal(token_id: int, dag_id: str, organization_id: int) -> Principal:
     """A trigger token's principal: it may run ``post_dag_run`` on its own DAG, and nothing else."""
     return Principal(
         username=trigger_actor(token_id),
@@ -197,6 +199,7 @@ def trigger_principal(token_id: int, dag_id: str) -> Principal:
         ),
         token_id=token_id,
         allowed_operations=TRIGGER_OPERATIONS,
+        extra={BOUND_ORGANIZATION: organization_id},  # its DAG's organization, whatever the request says
     )
 
 
@@ -206,13 +209,14 @@ def trigger_actor(token_id: int) -> str:
 
 
 def _verify_trigger_token(token: str) -> Principal | None:
-    with db.session_factory()() as session:
+    with unscoped(), db.session_factory()() as session:  # the token says which organization it is in
         found = find_trigger_token(session, token)
         if found is None:
             return None
-        token_id, dag_id, last_used_at = found.id, found.dag_id, found.last_used_at
+        token_id, dag_id, organization_id = found.id, found.dag_id, found.organization_id
+        last_used_at = found.last_used_at
     _touch(TriggerToken, token_id, last_used_at)
-    return trigger_principal(token_id, dag_id)
+    return trigger_principal(token_id, dag_id, organization_id)
 
 
 def _verify_organization_token(token: str) -> Principal | None:

@@ -1,7 +1,7 @@
 """Organization tokens: access tokens owned by an organization, with a role and an optional DAG scope.
 
-Revision ID: 0008_organization_tokens
-Revises: 0007_organizations
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-04
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_organization_tokens"
-down_revision = "0007_organizations"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
