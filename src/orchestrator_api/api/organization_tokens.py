@@ -38,7 +38,7 @@ ORGANIZATION_TOKEN_SORTABLE: dict[str, SortColumn] = {
 }
 
 
-def managed_organization(principal: Principal, org_id: str) -> Organization:
+def _managed_organization(principal: Principal, org_id: str) -> Organization:
     """The organization whose tokens the caller manages: 404 unless a member or an Admin, 403 unless an
     Owner or an Admin, and 403 for any token that is not a person's."""
     if principal.method in (KIND, "trigger", "worker"):
@@ -68,7 +68,7 @@ def _live_token(organization_pk: int, org_id: str, token_id: int) -> AccessToken
 def get_organization_tokens(
     org_id: str, limit: int | None = None, offset: int = 0, order_by: str | None = None
 ) -> dict[str, Any]:
-    organization = managed_organization(current_principal(), org_id)
+    organization = _managed_organization(current_principal(), org_id)
     stmt = select(AccessToken).where(
         AccessToken.kind == KIND,
         AccessToken.organization_id == organization.id,
@@ -91,7 +91,7 @@ def get_organization_tokens(
 
 def post_organization_token(org_id: str, body: dict[str, Any]) -> tuple[dict[str, Any], int]:
     principal = current_principal()
-    organization = managed_organization(principal, org_id)
+    organization = _managed_organization(principal, org_id)
     request = organization_token_request_schema.load(body)
     settings = get_settings()
     days = min(request.get("expires_in_days", settings.token_default_days), settings.token_max_days)
@@ -109,11 +109,11 @@ def post_organization_token(org_id: str, body: dict[str, Any]) -> tuple[dict[str
 
 
 def get_organization_token(org_id: str, token_id: int) -> dict[str, Any]:
-    organization = managed_organization(current_principal(), org_id)
+    organization = _managed_organization(current_principal(), org_id)
     return _view(_live_token(organization.id, organization.org_id, token_id), organization.org_id)
 
 
 def delete_organization_token(org_id: str, token_id: int) -> tuple[str, int]:
-    organization = managed_organization(current_principal(), org_id)
+    organization = _managed_organization(current_principal(), org_id)
     _live_token(organization.id, organization.org_id, token_id).revoked_at = utcnow()
     return "", 204
