@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+import json
+
 import httpx
 
 from orchestrator_api.spec import load_spec, resolve_ref
@@ -62,3 +64,14 @@ def call(
         if streamed.status_code != 200:
             return streamed.status_code, streamed.read().decode()
         return streamed.status_code, next(streamed.iter_lines(), "")
+
+
+def without_echo(text: str) -> str:
+    """The answer minus a problem's ``instance``, which repeats the path the caller sent."""
+    try:
+        body = json.loads(text)
+    except ValueError:
+        return text
+    if isinstance(body, dict) and "instance" in body:
+        body = {k: v for k, v in body.items() if k != "instance"}
+    return json.dumps(body)
