@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -103,3 +104,17 @@ def test_the_scheduler_and_workers_keep_each_run_in_its_organization(client, adm
         assert f"ran in {org_id}" in log.text
         other = "acme" if org_id == "default" else "default"
         assert f"ran in {other}" not in log.text
+
+
+def test_watching_a_run_watches_the_organizations_run(client, admin, alice, synced):
+    acme = in_org("acme")
+    assert client.post("/api/v1/dags/one/dagRuns", json={"dag_run_id": "r"}, auth=admin).status_code == 200
+    # The default organization's run of the same name ends otherwise, so a mix-up shows.
+    assert client.patch(RUN, json={"state": "success"}, auth=admin).status_code == 200
+    started = client.post("/api/v1/dags/one/dagRuns", json={"dag_run_id": "r"}, headers=acme, auth=alice)
+    assert started.status_code == 200
+    failed = client.patch(RUN, json={"state": "failed"}, headers=acme, auth=alice)
+    assert failed.status_code == 200, failed.text
+    watched = client.get(f"{RUN}/wait", headers=acme, auth=alice)
+    assert watched.status_code == 200, watched.text
+    assert [json.loads(line)["state"] for line in watched.text.splitlines()] == ["failed"]
