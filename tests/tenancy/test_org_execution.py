@@ -23,6 +23,17 @@ tasks:
     bash_command: "echo {{{{ params.size }}}}"
 """
 RUN = "/api/v1/dags/one/dagRuns/r"
+PRODUCER = """
+dag_id: producer
+schedule: null
+start_date: 2026-01-01
+description: {where}
+tasks:
+  - task_id: publish
+    operator: EmptyOperator
+    pool: no_such_pool
+    outlets: ["s3://bucket/shared"]
+"""
 
 
 @pytest.fixture
@@ -37,6 +48,9 @@ def synced(
     (folder / "one.yaml").write_text(DAG.format(size=3))
     (folder / "orgs" / "acme" / "one.yaml").write_text(DAG.format(size=7))
     (folder / "orgs" / "ghost" / "one.yaml").write_text(DAG.format(size=9))
+    for place in (folder, folder / "orgs" / "acme"):  # the same broken file, warning and dataset in both
+        (place / "broken.yaml").write_text("dag_id: [not, a, string]\n")
+        (place / "producer.yaml").write_text(PRODUCER.format(where=place.name))
     assert cli.main(["dags", "sync", "--dags-folder", str(folder), "--quiet"]) == 0
     return str(capsys.readouterr().out)
 
@@ -49,7 +63,8 @@ def test_dags_sync_puts_each_folder_in_its_organization(client, admin, alice, sy
     acme = client.get("/api/v1/dags/one/details", headers=in_org("acme"), auth=alice).json()
     assert default["params"]["size"]["value"] == 3
     assert acme["params"]["size"]["value"] == 7
-    assert client.get("/api/v1/dags", auth=admin).json()["total_entries"] == 1
+    dag_ids = [d["dag_id"] for d in client.get("/api/v1/dags", auth=admin).json()["dags"]]
+    assert dag_ids == ["one", "producer"]  # nothing from orgs/ lands in the default organization
 
 
 def test_the_scheduler_and_workers_keep_each_run_in_its_organization(client, admin, alice, synced):
@@ -118,3 +133,17 @@ def test_watching_a_run_watches_the_organizations_run(client, admin, alice, sync
     watched = client.get(f"{RUN}/wait", headers=acme, auth=alice)
     assert watched.status_code == 200, watched.text
     assert [json.loads(line)["state"] for line in watched.text.splitlines()] == ["failed"]
+
+
+def test_import_errors_warnings_and_datasets_belong_to_their_organization(client, admin, alice, synced):
+    for headers, auth, folder in (({}, admin, "dags"), (in_org("acme"), alice, "acme")):
+        errors = client.get("/api/v1/importErrors", headers=headers, auth=auth).json()
+        assert [Path(e["filename"]).parent.name for e in errors["import_errors"]] == [folder]
+        warnings = client.get("/api/v1/dagWarnings", headers=headers, auth=auth).json()
+        assert [(w["dag_id"], w["warning_type"]) for w in warnings["dag_warnings"]] == [
+            ("producer", "non-existent pool")
+        ]
+        datasets = client.get("/api/v1/datasets", headers=headers, auth=auth).json()
+        assert [d["uri"] for d in datasets["datasets"]] == ["s3://bucket/shared"]
+        producer = client.get("/api/v1/dags/producer", headers=headers, auth=auth).json()
+        assert producer["description"] == folder
