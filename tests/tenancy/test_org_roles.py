@@ -101,3 +101,20 @@ def test_an_airflow_admin_keeps_admin_rights_in_any_organization(client, two_org
 def test_deployment_level_operations_are_not_granted_by_an_organization_role(client, two_orgs):
     assert_problem(client.get(f"{API}/users", headers=HEADERS, auth=two_orgs["acme"]), 403)
     assert_problem(client.get(f"{API}/roles", headers=HEADERS, auth=two_orgs["acme"]), 403)
+
+
+def test_a_token_narrowed_to_some_roles_stays_within_them_in_an_organization(client, two_orgs):
+    alice = two_orgs["acme"]
+
+    def token(**body: Any) -> dict[str, str]:
+        created = client.post("/api/v1/users/alice/tokens", json={"name": "ci", **body}, auth=alice)
+        assert created.status_code == 201, created.text
+        return {"Authorization": f"Bearer {created.json()['token']}", **HEADERS}
+
+    full = token()
+    viewer_only = token(roles=[{"name": "Viewer"}])
+    body = {"key": "from-token", "value": "v"}
+    assert client.post(f"{API}/variables", json=body, headers=full).status_code == 200
+    assert client.get(f"{API}/dags", headers=viewer_only).json()["total_entries"] == 1
+    assert_problem(client.post(f"{API}/variables", json=body, headers=viewer_only), 403)
+    assert_problem(client.patch(f"{API}/dags/pipeline", json={"is_paused": True}, headers=viewer_only), 403)

@@ -24,6 +24,7 @@ from orchestrator_api.security.permissions import (
 )
 from orchestrator_api.security.principal import (
     BOUND_ORGANIZATION,
+    NARROWED,
     WORKER_API,
     Principal,
     set_acting_principal,
@@ -104,10 +105,17 @@ def _enter_bound(principal: Principal, bound: int, header: str) -> Principal:
 
 
 def _as_member(principal: Principal, role: str) -> Principal:
-    """The caller with their organization role's permissions instead of their deployment roles'."""
+    """The caller with their organization role's permissions instead of their deployment roles'.
+
+    A token narrowed to some roles keeps within them: it gets what both its roles and the organization
+    role allow.
+    """
+    permissions = ORGANIZATION_ROLE_PERMISSIONS[role]
+    if principal.extra.get(NARROWED):
+        permissions = permissions & principal.permissions
     return dataclasses.replace(
         principal,
         role_ids=frozenset(),
-        permissions=ORGANIZATION_ROLE_PERMISSIONS[role],
+        permissions=permissions,
         extra={**principal.extra, "organization_role": role},
     )
