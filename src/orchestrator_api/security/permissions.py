@@ -244,11 +244,12 @@ ORGANIZATION_OPERATIONS: frozenset[str] = frozenset(
 )
 
 # What a member holds inside a non-default organization, by organization role. An Owner works like
-# Airflow's Op (connections in full, variables, pools, configuration) and may author DAGs; a User like
-# Airflow's User, plus reading connections as summaries. Member changes are Owner-only (tenancy.access).
+# Airflow's Op (connections in full, variables, pools, configuration), may author DAGs and reads the
+# organization's audit log; a User works like Airflow's User and reads connections as summaries only.
+# Member changes are Owner-only (tenancy.membership).
 _DAG_AUTHORING = [(action, DAG_DEFINITIONS) for action in (CAN_CREATE, CAN_EDIT, CAN_DELETE)]
 ORGANIZATION_ROLE_PERMISSIONS: Mapping[str, frozenset[Need]] = {
-    "Owner": frozenset([*AIRFLOW_OP, *_DAG_AUTHORING]),
+    "Owner": frozenset([*AIRFLOW_OP, *_DAG_AUTHORING, (CAN_READ, AUDIT_LOGS)]),
     "User": frozenset([*AIRFLOW_USER, (CAN_READ, CONNECTION_SUMMARIES)]),
 }
 # What an organization token holds in its organization, by its role: an Owner's or a User's as above, and

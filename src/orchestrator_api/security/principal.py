@@ -19,6 +19,8 @@ WORKER_API = ("can_execute", "Worker API")
 DAG_RESOURCE_PREFIX = "DAG:"
 # Key of ``Principal.extra`` naming the organization (integer key) a token is bound to: it acts there only.
 BOUND_ORGANIZATION = "organization_id"
+# Key of ``Principal.extra`` set on a token narrowed to some of its user's roles.
+NARROWED = "narrowed"
 
 
 def dag_resource(dag_id: str) -> str:

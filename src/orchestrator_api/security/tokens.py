@@ -32,6 +32,7 @@ from orchestrator_api.security.principal import (
     CAN_CREATE,
     CAN_EDIT,
     CAN_READ,
+    NARROWED,
     Principal,
     dag_resource,
 )
@@ -150,6 +151,7 @@ def _load_access_token(key: str, token: str) -> Principal | None:
         auth_version=row.auth_version,
         # No narrowing: every role the user holds now. Narrowed: only those the user still holds.
         role_ids=frozenset(user_roles & narrowed if narrowed else user_roles),
+        narrowed=bool(narrowed),
     )
     tokens.put(key, verified, ttl=get_settings().auth_cache_ttl)
     _touch(AccessToken, row.id, row.last_used_at)
@@ -164,6 +166,7 @@ def _principal(verified: VerifiedToken, rbac_version: str) -> Principal:
         role_ids=verified.role_ids,
         permissions=permissions_for(verified.role_ids, rbac_version),
         token_id=verified.token_id,
+        extra={NARROWED: True} if verified.narrowed else {},
     )
 
 

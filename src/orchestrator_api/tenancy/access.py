@@ -24,6 +24,7 @@ from orchestrator_api.security.permissions import (
 )
 from orchestrator_api.security.principal import (
     BOUND_ORGANIZATION,
+    NARROWED,
     WORKER_API,
     Principal,
     set_acting_principal,
@@ -47,6 +48,26 @@ def organization_not_found() -> NotFound:
     )
 
 
+def membership(username: str, org_id: str) -> tuple[Organization, str | None] | None:
+    """The organization ``org_id`` with ``username``'s role there (None: no member); None: no such org."""
+    row = (
+        db.session()
+        .execute(
+            select(Organization, OrganizationMember.role)
+            .outerjoin(
+                OrganizationMember,
+                and_(
+                    OrganizationMember.organization_id == Organization.id,
+                    OrganizationMember.username == username,
+                ),
+            )
+            .where(Organization.org_id == org_id)
+        )
+        .first()
+    )
+    return None if row is None else (row[0], row[1])
+
+
 def enter(principal: Principal | None, operation_id: str) -> Principal | None:
     """Bind the request to its organization; returns the principal as it acts there."""
     if WORKER_API in OPERATION_NEEDS[operation_id]:
@@ -62,26 +83,13 @@ def enter(principal: Principal | None, operation_id: str) -> Principal | None:
     if not header or header == DEFAULT_ORG_ID:
         set_request_organization(DEFAULT_ORGANIZATION_ID)
         return principal
-    row = (
-        db.session()
-        .execute(
-            select(Organization.id, OrganizationMember.role)
-            .outerjoin(
-                OrganizationMember,
-                and_(
-                    OrganizationMember.organization_id == Organization.id,
-                    OrganizationMember.username == principal.username,
-                ),
-            )
-            .where(Organization.org_id == header)
-        )
-        .first()
-    )
+    found = membership(principal.username, header)
     admin = is_deployment_admin(principal)
-    if row is None or (row.role is None and not admin):
+    if found is None or (found[1] is None and not admin):
         raise organization_not_found()
-    set_request_organization(row.id)
-    acting = principal if admin else _as_member(principal, row.role)
+    organization, role = found
+    set_request_organization(organization.id)
+    acting = principal if admin or role is None else _as_member(principal, role)
     set_acting_principal(acting)
     return acting
 
@@ -97,10 +105,17 @@ def _enter_bound(principal: Principal, bound: int, header: str) -> Principal:
 
 
 def _as_member(principal: Principal, role: str) -> Principal:
-    """The caller with their organization role's permissions instead of their deployment roles'."""
+    """The caller with their organization role's permissions instead of their deployment roles'.
+
+    A token narrowed to some roles keeps within them: it gets what both its roles and the organization
+    role allow.
+    """
+    permissions = ORGANIZATION_ROLE_PERMISSIONS[role]
+    if principal.extra.get(NARROWED):
+        permissions = permissions & principal.permissions
     return dataclasses.replace(
         principal,
         role_ids=frozenset(),
-        permissions=ORGANIZATION_ROLE_PERMISSIONS[role],
+        permissions=permissions,
         extra={**principal.extra, "organization_role": role},
     )

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 
 from orchestrator_api import db
 from orchestrator_api.models.organization import OWNER, Organization, OrganizationMember
 from orchestrator_api.problems import AlreadyExists, PermissionDenied
 from orchestrator_api.security.permissions import is_deployment_admin
 from orchestrator_api.security.principal import Principal
-from orchestrator_api.tenancy.access import organization_not_found
+from orchestrator_api.tenancy.access import membership, organization_not_found
 
 
 @dataclass(frozen=True)
@@ -34,25 +34,11 @@ class Seat:
 
 def seat(principal: Principal, org_id: str) -> Seat:
     """The organization ``org_id`` and the caller's role in it; 404 unless they are a member or an Admin."""
-    row = (
-        db.session()
-        .execute(
-            select(Organization, OrganizationMember.role)
-            .outerjoin(
-                OrganizationMember,
-                and_(
-                    OrganizationMember.organization_id == Organization.id,
-                    OrganizationMember.username == principal.username,
-                ),
-            )
-            .where(Organization.org_id == org_id)
-        )
-        .first()
-    )
+    found = membership(principal.username, org_id)
     admin = is_deployment_admin(principal)
-    if row is None or (row.role is None and not admin):
+    if found is None or (found[1] is None and not admin):
         raise organization_not_found()
-    return Seat(row[0], row.role, admin)
+    return Seat(found[0], found[1], admin)
 
 
 def managing_seat(principal: Principal, org_id: str) -> Seat:
