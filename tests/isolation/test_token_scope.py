@@ -18,6 +18,7 @@ DAG_LISTS = {
     "/api/v1/dags/~/dagRuns": ("dag_runs", "dag_id"),
     "/api/v1/dags/~/dagRuns/~/taskInstances": ("task_instances", "dag_id"),
     "/api/v1/dags/~/dagRuns/~/taskInstances/~/xcomEntries": ("xcom_entries", "dag_id"),
+    "/api/v1/eventLogs?event=scope-probe": ("event_logs", "dag_id"),
     "/api/v1/dagWarnings": ("dag_warnings", "dag_id"),
     "/api/v1/datasets/events": ("dataset_events", "source_dag_id"),
     "/api/v1/dagStats?dag_ids=a,b": ("dags", "dag_id"),
@@ -26,8 +27,8 @@ DAG_LISTS = {
 
 @pytest.fixture
 def two_dags(client: Any, acme: Org) -> Org:
-    """DAGs `a` (tag `etl`) and `b` (tag `ml`) in acme, each with a run, task instances, an XCom, a warning
-    and a dataset event. (No organization role reads the audit log, so no token does either.)"""
+    """DAGs `a` (tag `etl`) and `b` (tag `ml`) in acme, each with a run, task instances, an XCom, an audit
+    row, a warning and a dataset event."""
     author_dag(client, acme, "a", tags=["etl"])
     author_dag(client, acme, "b", tags=["ml"])
     for dag_id in ("a", "b"):
@@ -39,6 +40,7 @@ def two_dags(client: Any, acme: Org) -> Org:
         factories_observability.dataset("s3://scope/data")
         for dag_id in ("a", "b"):
             factories.xcom(dag_id, "r1", "extract", "k", 1)
+            factories_observability.event_log("scope-probe", dag_id=dag_id)
             factories_observability.dag_warning(dag_id, "non-existent pool", f"warning of {dag_id}")
             factories.dataset_event("s3://scope/data", source=(dag_id, "load", "r1"))
     return acme
