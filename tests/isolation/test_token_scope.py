@@ -9,6 +9,7 @@ import pytest
 from orchestrator_api.tenancy.context import scoped
 from tests import factories, factories_observability
 from tests.factories_access import bearer
+from tests.factories_authoring import definition
 from tests.isolation.orgs import Org, author_dag, organization_pk
 from tests.problems import assert_problem
 
@@ -143,3 +144,10 @@ def test_a_tag_scope_reads_tags_of_its_own_organization(client, two_dags, globex
     headers = bearer(org_token(two_dags, role="Viewer", dag_tags=["etl"])["token"])
     assert dag_ids_in(client, "/api/v1/dags", headers) == {"a"}
     assert_problem(client.get("/api/v1/dags/b", headers=headers), 403)
+
+
+def test_a_scoped_token_creates_no_dags(client, acme, org_token):
+    headers = bearer(org_token(acme, role="Owner", dag_ids=["c"])["token"])
+    assert_problem(client.post("/api/v1/dags", json=definition("c"), headers=headers), 403, "narrowed")
+    unscoped = bearer(org_token(acme, role="Owner")["token"])
+    assert client.post("/api/v1/dags", json=definition("c"), headers=unscoped).status_code == 201

@@ -294,6 +294,9 @@ def authorize(principal: Principal, operation_id: str, arguments: Mapping[str, A
         if principal.method == "worker":
             raise PermissionDenied(detail="A worker token may only call the worker API")
         raise PermissionDenied(detail="This token may only trigger runs of its DAG")
+    if principal.dag_scope is not None and operation_id == "post_dag":
+        # The new DAG's id is in the body, which no scope check reads: a narrowed token makes no DAGs.
+        raise PermissionDenied(detail="A token narrowed to some DAGs cannot create DAGs")
     needs = OPERATION_NEEDS[operation_id]
     argument = arguments.get("dag_id")
     dag_id = argument if isinstance(argument, str) and argument != "~" else None
