@@ -44,7 +44,7 @@ from orchestrator_api.security.token_secrets import (
     WORKER_PREFIX,
     hash_token,
 )
-from orchestrator_api.tenancy.context import unscoped
+from orchestrator_api.tenancy.context import DEFAULT_ORGANIZATION_ID, unscoped
 from orchestrator_api.timeutil import utcnow
 
 METHOD_BY_KIND = {"personal": "token", "session": "session"}
@@ -190,7 +190,9 @@ def find_trigger_token(session: Session, token: str) -> TriggerToken | None:
     return found
 
 
-def trigger_principal(token_id: int, dag_id: str, organization_id: int) -> Principal:
+def trigger_principal(
+    token_id: int, dag_id: str, organization_id: int = DEFAULT_ORGANIZATION_ID
+) -> Principal:
     """A trigger token's principal: it may run ``post_dag_run`` on its own DAG, and nothing else."""
     return Principal(
         username=trigger_actor(token_id),
