@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from orchestrator_api import __version__, db
 from orchestrator_api.authoring import cli as authoring_cli
 from orchestrator_api.config import PREFIX, ConfigError, get_settings
-from orchestrator_api.dags import DagFolderError, sync_dags
+from orchestrator_api.dags import DagFolderError
 from orchestrator_api.migrations import current_revision, upgrade
 from orchestrator_api.models.auth import Role, User
 from orchestrator_api.operations.progress import Progress
@@ -28,6 +28,7 @@ from orchestrator_api.problems import ApiProblem
 from orchestrator_api.security.encryption import UndecryptableSecret, configured_keys
 from orchestrator_api.security.passwords import generate_password, hash_password
 from orchestrator_api.security.reseal import reseal_secrets
+from orchestrator_api.tenancy.dag_folders import sync_organization_folders
 
 T = TypeVar("T")
 
@@ -98,7 +99,7 @@ def cmd_dags_sync(args: argparse.Namespace) -> None:
     folder = Path(args.dags_folder or get_settings().dags_folder)
     try:
         with db.transaction() as session:
-            report = sync_dags(
+            report = sync_organization_folders(
                 session,
                 folder,
                 progress=Progress("dags sync", "files parsed", args.progress_every, quiet=args.quiet),
@@ -106,8 +107,8 @@ def cmd_dags_sync(args: argparse.Namespace) -> None:
     except DagFolderError as exc:
         raise CommandError(str(exc)) from None
     print(report.summary())
-    if args.strict and report.import_errors:
-        raise CommandError(f"{len(report.import_errors)} DAG file(s) failed to load")
+    if args.strict and report.import_error_count:
+        raise CommandError(f"{report.import_error_count} DAG file(s) failed to load")
 
 
 def cmd_dags_export(args: argparse.Namespace) -> None:

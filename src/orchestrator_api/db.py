@@ -63,6 +63,9 @@ def configure(url: str | None = None) -> Engine:
         from orchestrator_api.operations.metrics import instrument_engine
 
         instrument_engine(_engine)
+        from orchestrator_api.tenancy.scoping import install
+
+        install()  # every session limits its statements to the current organization
         _factory = sessionmaker(bind=_engine, expire_on_commit=False)
         return _engine
 

@@ -28,6 +28,7 @@ from orchestrator_api.problems import BadRequest, describe_messages
 from orchestrator_api.security.permissions import OPERATION_NEEDS, authorize, is_mutating
 from orchestrator_api.security.principal import optional_principal
 from orchestrator_api.spec import OperationInfo
+from orchestrator_api.tenancy import access
 from orchestrator_api.timeutil import parse_datetime
 
 
@@ -86,7 +87,7 @@ def guarded(
         _convert_datetimes(kwargs, datetime_parameters)
         if pages:
             kwargs = page_arguments(kwargs)
-        principal = optional_principal()
+        principal = access.enter(optional_principal(), operation_id)
         if principal is not None:
             authorize(principal, operation_id, kwargs)
         elif needs_principal:

@@ -2,8 +2,8 @@
 
 Every `curl` and `orchestrator-api users create` line of the README's ```sh blocks runs through bash,
 with the server's address, the admin's password and the tokens that earlier commands printed put in
-place of `http://127.0.0.1:8080`, `PASSWORD` and `oapi_pat_...`/`oapi_ses_...`/`oapi_trg_...`. Each
-must answer a success status.
+place of `http://127.0.0.1:8080`, `PASSWORD` and `oapi_pat_...`/`oapi_ses_...`/`oapi_trg_...`/
+`oapi_org_...`. Each must answer a success status.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import pytest
 pytestmark = pytest.mark.slow
 README = Path(__file__).resolve().parents[2] / "README.md"
 BLOCK = re.compile(r"^```sh\n(.*?)^```", re.MULTILINE | re.DOTALL)
-TOKEN = re.compile(r"oapi_(pat|ses|trg)_[A-Za-z0-9_-]{8,}")
+TOKEN = re.compile(r"oapi_(pat|ses|trg|org)_[A-Za-z0-9_-]{8,}")
 RUNNABLE = ("curl ", "orchestrator-api users create ")
 
 
@@ -76,4 +76,4 @@ def test_readme_examples_run_in_order(
             assert done.stdout.rstrip().splitlines()[-1] in {"200", "201", "204"}, (command, done.stdout)
         for match in TOKEN.finditer(done.stdout):
             tokens[match.group(1)] = match.group(0)
-    assert set(tokens) == {"pat", "ses", "trg"}
+    assert set(tokens) == {"pat", "ses", "trg", "org"}

@@ -35,6 +35,8 @@ from orchestrator_api.models import (
     Task,
     TaskOutletDatasetReference,
 )
+from orchestrator_api.models.organization import Organization
+from orchestrator_api.tenancy.context import DEFAULT_ORGANIZATION_ID
 
 NOW = datetime(2026, 3, 10, 12, 30, tzinfo=UTC)
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "dags"
@@ -55,6 +57,8 @@ def make_store(path: Path) -> Engine:
     engine = make_engine(f"sqlite:///{path}")
     Base.metadata.create_all(engine)
     with Session(engine) as session, session.begin():
+        # What migration 0007 creates: every row belongs to an organization, the default one here.
+        session.add(Organization(id=DEFAULT_ORGANIZATION_ID, org_id="default", name="Default"))
         session.add(Pool(pool="default_pool", slots=128))
     return engine
 
@@ -85,7 +89,7 @@ def read(engine: Engine, statement: Any) -> list[Any]:
 
 def get_dag(engine: Engine, dag_id: str) -> Dag:
     with Session(engine, expire_on_commit=False) as session:
-        dag = session.get(Dag, dag_id)
+        dag = session.get(Dag, (DEFAULT_ORGANIZATION_ID, dag_id))
         assert dag is not None, dag_id
         _ = dag.tasks, dag.tags  # load while the session is open
         return dag
@@ -296,7 +300,7 @@ def test_is_paused_upon_creation_only_applies_on_creation(engine: Engine, folder
     sync(engine, folder)
     assert (get_dag(engine, "paused").is_paused, get_dag(engine, "plain").is_paused) == (True, False)
     with Session(engine) as session, session.begin():
-        dag = session.get(Dag, "paused")
+        dag = session.get(Dag, (DEFAULT_ORGANIZATION_ID, "paused"))
         assert dag is not None
         dag.is_paused = False
 

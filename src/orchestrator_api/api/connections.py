@@ -18,9 +18,12 @@ from orchestrator_api.schemas.common import dump, dump_many
 from orchestrator_api.schemas.connection import (
     connection_item_schema,
     connection_schema,
+    connection_summary_schema,
     connection_test_schema,
     restore_masked_extra,
 )
+from orchestrator_api.security.permissions import sees_connection_secrets
+from orchestrator_api.security.principal import current_principal
 
 CONNECTION_SORTABLE: dict[str, SortColumn] = {
     "id": Connection.id,
@@ -57,7 +60,10 @@ def get_connections(limit: int | None = None, offset: int = 0, order_by: str | N
         default="id",
         tiebreak=[Connection.id],
     )
-    return {"connections": dump_many(connection_item_schema, page.rows), "total_entries": page.total}
+    schema = (
+        connection_item_schema if sees_connection_secrets(current_principal()) else connection_summary_schema
+    )
+    return {"connections": dump_many(schema, page.rows), "total_entries": page.total}
 
 
 def post_connection(body: dict[str, Any]) -> dict[str, Any]:
@@ -72,7 +78,8 @@ def post_connection(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def get_connection(connection_id: str) -> dict[str, Any]:
-    return dump(connection_schema, _connection_or_404(connection_id))
+    schema = connection_schema if sees_connection_secrets(current_principal()) else connection_summary_schema
+    return dump(schema, _connection_or_404(connection_id))
 
 
 def patch_connection(

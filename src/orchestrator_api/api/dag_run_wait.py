@@ -10,6 +10,7 @@ from orchestrator_api.problems import PermissionDenied
 from orchestrator_api.queries import get_or_404
 from orchestrator_api.security.permissions import XCOMS
 from orchestrator_api.security.principal import CAN_READ, current_principal
+from orchestrator_api.tenancy.context import current_organization_id
 
 SSE = "text/event-stream"
 NDJSON = "application/x-ndjson"
@@ -33,7 +34,13 @@ def wait_dag_run(
     accept = flask.request.accept_mimetypes
     sse = accept[SSE] > accept[NDJSON]  # `*/*` and no Accept header get NDJSON
     stream = lines(
-        dag_id, dag_run_id, interval=interval, task_states=task_states, results=list(result or []), sse=sse
+        dag_id,
+        dag_run_id,
+        interval=interval,
+        task_states=task_states,
+        results=list(result or []),
+        sse=sse,
+        organization_id=current_organization_id(),
     )
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     return flask.Response(stream, mimetype=SSE if sse else NDJSON, headers=headers)

@@ -14,6 +14,8 @@ from orchestrator_api.pagination import SortColumn, paginate
 from orchestrator_api.queries import get_or_404
 from orchestrator_api.schemas.common import dump, dump_many
 from orchestrator_api.schemas.dataset import dataset_event_schema
+from orchestrator_api.security.dag_scope import scoped_rows
+from orchestrator_api.security.principal import current_principal
 from orchestrator_api.timeutil import utcnow
 
 DATASET_EVENT_SORTABLE: dict[str, SortColumn] = {
@@ -50,6 +52,7 @@ def get_dataset_events(
         DatasetEvent.source_map_index: source_map_index,
     }
     stmt = _with_uri().where(*(column == value for column, value in equal_to.items() if value is not None))
+    stmt = stmt.where(scoped_rows(current_principal(), DatasetEvent.source_dag_id))
     page = paginate(
         stmt,
         limit=limit,

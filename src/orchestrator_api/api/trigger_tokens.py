@@ -28,6 +28,7 @@ from orchestrator_api.schemas.tokens import (
 from orchestrator_api.security.principal import current_principal
 from orchestrator_api.security.token_secrets import issue_trigger_token
 from orchestrator_api.security.tokens import find_trigger_token, trigger_actor
+from orchestrator_api.tenancy.context import set_request_organization, unscoped
 from orchestrator_api.timeutil import utcnow
 from orchestrator_api.validation import FORM, parse_json, submitted_form
 
@@ -107,10 +108,12 @@ def _conf(body: dict[str, Any] | bytes | None) -> dict[str, Any]:
 def trigger_dag_run_by_token(token: str, body: dict[str, Any] | bytes | None = None) -> dict[str, Any]:
     conf = _conf(body)
     session = db.session()
-    found = find_trigger_token(session, token)
+    with unscoped():  # the token, not a header, says which organization the run belongs to
+        found = find_trigger_token(session, token)
     if found is None:
         # Never echo the token: the problem's `instance` is redacted too.
         raise Unauthenticated(detail="The trigger token is unknown, revoked or expired")
+    set_request_organization(found.organization_id)
     dag = triggerable_dag(session, found.dag_id)
     found.last_used_at = utcnow()
     actor = trigger_actor(found.id)

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from orchestrator_api import audit
 from orchestrator_api.authoring import store
 from orchestrator_api.models.dag import Dag
+from orchestrator_api.tenancy.context import current_organization_id
 
 ACTOR = "cli"
 
@@ -19,7 +20,7 @@ def export_definition(session: Session, dag_id: str) -> str:
 def import_definition(session: Session, text: str) -> str:
     """Create the API DAG ``text`` declares, or replace its definition; returns a one-line summary."""
     spec = store.parse_definition(text, from_yaml=True)
-    if session.get(Dag, spec.dag_id) is None:
+    if session.get(Dag, (current_organization_id(), spec.dag_id)) is None:
         authored = store.create(session, text, from_yaml=True, actor=ACTOR)
         verb = "created"
     else:

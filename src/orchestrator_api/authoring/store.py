@@ -24,6 +24,7 @@ from orchestrator_api.models.dag import Dag, DagCode, DagWarning
 from orchestrator_api.models.definition import DagDefinition
 from orchestrator_api.models.resources import Pool
 from orchestrator_api.problems import AlreadyExists, BadRequest, NotFound, PreconditionFailed
+from orchestrator_api.tenancy.context import current_organization_id
 from orchestrator_api.timeutil import utcnow
 
 # The name parser errors would give the file; API answers leave it out.
@@ -61,10 +62,10 @@ def parse_definition(text: str, *, from_yaml: bool) -> DagSpec:
 
 def read(session: Session, dag_id: str) -> Authored:
     """The DAG and its definition, API or file; 404 if there is no such DAG or its source is not stored."""
-    dag = session.get(Dag, dag_id)
+    dag = session.get(Dag, (current_organization_id(), dag_id))
     if dag is None:
         raise NotFound(title="DAG not found", detail=f"DAG {dag_id!r} not found")
-    definition = session.get(DagDefinition, dag_id)
+    definition = session.get(DagDefinition, (current_organization_id(), dag_id))
     source = (
         definition.source
         if definition is not None
@@ -89,7 +90,7 @@ def editable(session: Session, dag_id: str) -> Authored:
 def create(session: Session, text: str, *, from_yaml: bool, actor: str | None) -> Authored:
     """A new API DAG from the YAML ``text``; 409 when its dag_id is taken by a file DAG or an API DAG."""
     spec = parse_definition(text, from_yaml=from_yaml)
-    existing = session.get(Dag, spec.dag_id)
+    existing = session.get(Dag, (current_organization_id(), spec.dag_id))
     if existing is not None:
         origin = "through the API" if existing.fileloc.startswith(API_FILELOC_PREFIX) else "by a DAG file"
         raise AlreadyExists(detail=f"DAG {spec.dag_id!r} already exists (defined {origin})")
@@ -143,7 +144,7 @@ def _project(session: Session, dag: Dag, spec: DagSpec, text: str, now: datetime
     fileloc = api_fileloc(spec.dag_id)
     with session.no_autoflush:  # a new DAG row is complete only once `apply_spec` has filled it
         last = last_scheduled_runs(session, [spec.dag_id]).get(spec.dag_id)
-        code = session.get(DagCode, fileloc)
+        code = session.get(DagCode, (current_organization_id(), fileloc))
     apply_spec(dag, spec, fileloc=fileloc, now=now, last_scheduled=last)
     if code is None:
         session.add(DagCode(fileloc=fileloc, source_code=text, last_updated=now))

@@ -41,11 +41,14 @@ class _Scope:
     clause: Callable[[InstrumentedAttribute[str]], ColumnElement[bool]]
 
 
-def find_dag_files(folder: Path) -> list[Path]:
-    """The ``*.yaml`` / ``*.yml`` files below ``folder``, sorted, skipping hidden files and directories."""
+def find_dag_files(folder: Path, skip: Collection[Path] = ()) -> list[Path]:
+    """The ``*.yaml`` / ``*.yml`` files below ``folder``, sorted, skipping hidden files and directories
+    and the directories in ``skip`` (another organization's folders)."""
     found: list[Path] = []
     for directory, subdirectories, filenames in os.walk(folder):
-        subdirectories[:] = sorted(name for name in subdirectories if not name.startswith("."))
+        subdirectories[:] = sorted(
+            name for name in subdirectories if not name.startswith(".") and Path(directory, name) not in skip
+        )
         found.extend(
             Path(directory, name)
             for name in filenames
@@ -60,6 +63,7 @@ def sync_dags(
     *,
     now: datetime | None = None,
     progress: Callable[[int, int], None] | None = None,
+    skip: Collection[Path] = (),
 ) -> SyncReport:
     """Load every DAG file in ``folder``, deactivate DAGs whose file is gone, and record a processor job.
 
@@ -73,7 +77,7 @@ def sync_dags(
         contains=lambda fileloc: fileloc.startswith(prefix),
         clause=lambda column: column.startswith(prefix, autoescape=True),
     )
-    paths = find_dag_files(root)
+    paths = find_dag_files(root, skip)
     parsed = []
     for done, path in enumerate(paths, start=1):
         parsed.append(parse_path(path))

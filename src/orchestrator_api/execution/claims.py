@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from orchestrator_api.config import get_settings
 from orchestrator_api.models.dag import Dag, Task
+from orchestrator_api.models.organization import Organization
 from orchestrator_api.models.run import DagRun, TaskInstance, XCom
 from orchestrator_api.models.worker import Worker
 
@@ -30,6 +31,7 @@ class Claim:
     task: Task
     run: DagRun
     params: dict[str, Any]
+    organization: str  # the org_id of the run's organization
 
 
 def lease_length() -> timedelta:
@@ -76,10 +78,28 @@ def claim(
     if not claimed_ids:
         return []
     rows = session.execute(
-        select(TaskInstance, Task, DagRun, Dag.params)
-        .join(Task, and_(Task.dag_id == TaskInstance.dag_id, Task.task_id == TaskInstance.task_id))
-        .join(DagRun, and_(DagRun.dag_id == TaskInstance.dag_id, DagRun.run_id == TaskInstance.run_id))
-        .join(Dag, Dag.dag_id == TaskInstance.dag_id)
+        select(TaskInstance, Task, DagRun, Dag.params, Organization.org_id)
+        # A worker serves every organization, so this runs unscoped: the joins name the organization.
+        .join(
+            Task,
+            and_(
+                Task.organization_id == TaskInstance.organization_id,
+                Task.dag_id == TaskInstance.dag_id,
+                Task.task_id == TaskInstance.task_id,
+            ),
+        )
+        .join(
+            DagRun,
+            and_(
+                DagRun.organization_id == TaskInstance.organization_id,
+                DagRun.dag_id == TaskInstance.dag_id,
+                DagRun.run_id == TaskInstance.run_id,
+            ),
+        )
+        .join(
+            Dag, and_(Dag.organization_id == TaskInstance.organization_id, Dag.dag_id == TaskInstance.dag_id)
+        )
+        .join(Organization, Organization.id == TaskInstance.organization_id)
         .where(TaskInstance.id.in_(claimed_ids))
         .order_by(TaskInstance.priority_weight.desc(), TaskInstance.id)
     ).all()
@@ -91,11 +111,12 @@ def claim(
                     and_(
                         XCom.dag_run_id == run.id, XCom.task_id == ti.task_id, XCom.map_index == ti.map_index
                     )
-                    for ti, _, run, _ in rows
+                    for ti, _, run, _, _ in rows
                 )
             )
         )
     )
     return [
-        Claim(instance=ti, task=task, run=run, params=dict(params or {})) for ti, task, run, params in rows
+        Claim(instance=ti, task=task, run=run, params=dict(params or {}), organization=org_id)
+        for ti, task, run, params, org_id in rows
     ]

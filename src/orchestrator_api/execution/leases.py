@@ -22,6 +22,7 @@ from orchestrator_api.orchestration.logs import LogKey, log_path
 from orchestrator_api.problems import LeaseLost, NotFound
 from orchestrator_api.scheduling.outlets import record_outlets
 from orchestrator_api.scheduling.retries import end_try, fail_try
+from orchestrator_api.tenancy.context import scoped
 
 
 def _held(instance_id: int, worker_id: int, lease_id: str, now: datetime) -> ColumnElement[bool]:
@@ -73,9 +74,12 @@ def append_log(
     ).first()
     if instance is None:
         raise _lost(session, instance_id)
-    path = log_path(
-        LogKey(instance.dag_id, instance.run_id, instance.task_id, instance.map_index, instance.try_number)
-    )
+    with scoped(instance.organization_id):
+        path = log_path(
+            LogKey(
+                instance.dag_id, instance.run_id, instance.task_id, instance.map_index, instance.try_number
+            )
+        )
     if path is None:
         raise NotFound(detail=f"Task instance {instance_id} has no log location")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -90,6 +94,11 @@ def push_xcom(
     _take(session, instance_id, worker_id, lease_id, now)
     instance = session.get(TaskInstance, instance_id)
     assert instance is not None
+    with scoped(instance.organization_id):  # the XCom belongs where its task instance does
+        _replace_xcom(session, instance, key, value, now)
+
+
+def _replace_xcom(session: Session, instance: TaskInstance, key: str, value: Any, now: datetime) -> None:
     run_pk = session.scalar(
         select(DagRun.id).where(DagRun.dag_id == instance.dag_id, DagRun.run_id == instance.run_id)
     )
@@ -123,12 +132,13 @@ def finish(
     _take(session, instance_id, worker_id, lease_id, now)
     instance = session.get(TaskInstance, instance_id, populate_existing=True)
     assert instance is not None
-    task = session.get(Task, (instance.dag_id, instance.task_id))
-    if state == "failed":
-        fail_try(instance, task, now)
-    else:
-        end_try(instance, state, now)
-        if state == "success" and task is not None:
-            record_outlets(session, instance, task, now)
-    session.flush()
+    task = session.get(Task, (instance.organization_id, instance.dag_id, instance.task_id))
+    with scoped(instance.organization_id):  # dataset events land in the task instance's organization
+        if state == "failed":
+            fail_try(instance, task, now)
+        else:
+            end_try(instance, state, now)
+            if state == "success" and task is not None:
+                record_outlets(session, instance, task, now)
+        session.flush()
     return instance

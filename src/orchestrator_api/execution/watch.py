@@ -12,6 +12,7 @@ from sqlalchemy import select
 from orchestrator_api import db
 from orchestrator_api.models.run import DagRun, TaskInstance, XCom
 from orchestrator_api.orchestration.states import RUN_FINISHED_STATES
+from orchestrator_api.tenancy.context import scoped
 
 
 def snapshot(dag_id: str, run_id: str, task_states: bool, results: list[str]) -> dict[str, Any]:
@@ -47,11 +48,23 @@ def snapshot(dag_id: str, run_id: str, task_states: bool, results: list[str]) ->
 
 
 def lines(
-    dag_id: str, run_id: str, *, interval: float, task_states: bool, results: list[str], sse: bool
+    dag_id: str,
+    run_id: str,
+    *,
+    interval: float,
+    task_states: bool,
+    results: list[str],
+    sse: bool,
+    organization_id: int,
 ) -> Iterator[bytes]:
-    """One encoded line now and one per ``interval`` until the run has finished (or is gone)."""
+    """One encoded line now and one per ``interval`` until the run has finished (or is gone).
+
+    The lines are produced after the handler returned, outside its request, so the organization the
+    request acted in is passed along and entered for each look at the run.
+    """
     while True:
-        line = snapshot(dag_id, run_id, task_states, results)
+        with scoped(organization_id):
+            line = snapshot(dag_id, run_id, task_states, results)
         text = json.dumps(line, separators=(",", ":"))
         yield (f"data: {text}\n\n" if sse else f"{text}\n").encode()
         if line["state"] in RUN_FINISHED_STATES or line["state"] == "removed":

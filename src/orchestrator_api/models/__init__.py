@@ -23,6 +23,7 @@ from orchestrator_api.models.dataset import (
 from orchestrator_api.models.definition import DagDefinition
 from orchestrator_api.models.event_log import EventLog
 from orchestrator_api.models.meta import InstanceMeta
+from orchestrator_api.models.organization import Organization, OrganizationMember
 from orchestrator_api.models.resources import DEFAULT_POOL, Connection, Pool, Variable
 from orchestrator_api.models.run import DagRun, Job, TaskInstance, TaskInstanceHistory, XCom
 from orchestrator_api.models.token import AccessToken, TriggerToken, access_token_role
@@ -50,6 +51,8 @@ __all__ = [
     "InstanceMeta",
     "Job",
     "LoginThrottle",
+    "Organization",
+    "OrganizationMember",
     "Permission",
     "Pool",
     "Resource",

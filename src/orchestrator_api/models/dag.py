@@ -5,19 +5,39 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from orchestrator_api.models.base import Base, UpdatedAtMixin, UTCDateTime
+from orchestrator_api.models.organization import OrgScoped
 from orchestrator_api.timeutil import utcnow
 
 DAG_ID_LENGTH = 250
 
 
-class Dag(UpdatedAtMixin, Base):
+def dag_foreign_key(*columns: str) -> ForeignKeyConstraint:
+    """A reference to the DAG ``columns`` name (organization first), deleted with it."""
+    return ForeignKeyConstraint(
+        ["organization_id", *columns], ["dag.organization_id", "dag.dag_id"], ondelete="CASCADE"
+    )
+
+
+class Dag(OrgScoped, UpdatedAtMixin, Base):
     __tablename__ = "dag"
     __allow_unmapped__ = True  # for `preloaded_tag_names`, which is not a column
     __table_args__ = (
+        # A dag_id is unique within its organization only.
+        PrimaryKeyConstraint("organization_id", "dag_id"),
         # List indexes (0006): the default page (active DAGs by id) without a sort, and the sort keys
         # the spec allows that had no index.
         Index("ix_dag_is_active_dag_id", "is_active", "dag_id"),
@@ -27,7 +47,7 @@ class Dag(UpdatedAtMixin, Base):
         Index("ix_dag_next_dagrun", "next_dagrun"),
     )
 
-    dag_id: Mapped[str] = mapped_column(String(DAG_ID_LENGTH), primary_key=True)
+    dag_id: Mapped[str] = mapped_column(String(DAG_ID_LENGTH))
     dag_display_name: Mapped[str | None] = mapped_column(String(2000))
     description: Mapped[str | None] = mapped_column(Text)
     fileloc: Mapped[str] = mapped_column(String(2000), index=True)
@@ -85,20 +105,22 @@ class Dag(UpdatedAtMixin, Base):
         return [owner for owner in self.owners.split(",") if owner]
 
 
-class DagTag(Base):
+class DagTag(OrgScoped, Base):
     __tablename__ = "dag_tag"
+    __table_args__ = (PrimaryKeyConstraint("organization_id", "dag_id", "name"), dag_foreign_key("dag_id"))
 
-    dag_id: Mapped[str] = mapped_column(ForeignKey("dag.dag_id", ondelete="CASCADE"), primary_key=True)
-    name: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
+    dag_id: Mapped[str] = mapped_column(String(DAG_ID_LENGTH))
+    name: Mapped[str] = mapped_column(String(100), index=True)
 
     dag: Mapped[Dag] = relationship(back_populates="tags")
 
 
-class Task(Base):
+class Task(OrgScoped, Base):
     __tablename__ = "task"
+    __table_args__ = (PrimaryKeyConstraint("organization_id", "dag_id", "task_id"), dag_foreign_key("dag_id"))
 
-    dag_id: Mapped[str] = mapped_column(ForeignKey("dag.dag_id", ondelete="CASCADE"), primary_key=True)
-    task_id: Mapped[str] = mapped_column(String(DAG_ID_LENGTH), primary_key=True)
+    dag_id: Mapped[str] = mapped_column(String(DAG_ID_LENGTH))
+    task_id: Mapped[str] = mapped_column(String(DAG_ID_LENGTH))
     position: Mapped[int] = mapped_column(Integer, default=0)  # order in the file, for a stable listing
     task_display_name: Mapped[str | None] = mapped_column(String(2000))
     operator: Mapped[str] = mapped_column(String(1000))
@@ -141,24 +163,29 @@ class Task(Base):
         return self.map_count is not None
 
 
-class DagCode(Base):
+class DagCode(OrgScoped, Base):
     __tablename__ = "dag_code"
+    __table_args__ = (PrimaryKeyConstraint("organization_id", "fileloc"),)
 
-    fileloc: Mapped[str] = mapped_column(String(2000), primary_key=True)
+    fileloc: Mapped[str] = mapped_column(String(2000))
     source_code: Mapped[str] = mapped_column(Text)
     last_updated: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class DagWarning(Base):
+class DagWarning(OrgScoped, Base):
     __tablename__ = "dag_warning"
+    __table_args__ = (
+        PrimaryKeyConstraint("organization_id", "dag_id", "warning_type"),
+        dag_foreign_key("dag_id"),
+    )
 
-    dag_id: Mapped[str] = mapped_column(ForeignKey("dag.dag_id", ondelete="CASCADE"), primary_key=True)
-    warning_type: Mapped[str] = mapped_column(String(50), primary_key=True, index=True)
+    dag_id: Mapped[str] = mapped_column(String(DAG_ID_LENGTH))
+    warning_type: Mapped[str] = mapped_column(String(50), index=True)
     message: Mapped[str] = mapped_column(Text)
     timestamp: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
 
-class DagImportError(Base):
+class DagImportError(OrgScoped, Base):
     __tablename__ = "import_error"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -5,19 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, ForeignKeyConstraint, Integer, String
+from sqlalchemy import JSON, Boolean, ForeignKey, ForeignKeyConstraint, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from orchestrator_api.models.base import Base, UTCDateTime
 from orchestrator_api.models.dag import DAG_ID_LENGTH
+from orchestrator_api.models.organization import OrgScoped
 from orchestrator_api.timeutil import utcnow
 
 
-class Dataset(Base):
+class Dataset(OrgScoped, Base):
     __tablename__ = "dataset"
+    __table_args__ = (UniqueConstraint("organization_id", "uri"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    uri: Mapped[str] = mapped_column(String(3000), unique=True)
+    uri: Mapped[str] = mapped_column(String(3000))
     extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow, index=True)
@@ -32,23 +34,32 @@ class Dataset(Base):
     )
 
 
-class DagScheduleDatasetReference(Base):
+class DagScheduleDatasetReference(OrgScoped, Base):
     """A DAG whose schedule waits for this dataset."""
 
     __tablename__ = "dag_schedule_dataset_reference"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["organization_id", "dag_id"], ["dag.organization_id", "dag.dag_id"], ondelete="CASCADE"
+        ),
+    )
 
     dataset_id: Mapped[int] = mapped_column(ForeignKey("dataset.id", ondelete="CASCADE"), primary_key=True)
-    dag_id: Mapped[str] = mapped_column(ForeignKey("dag.dag_id", ondelete="CASCADE"), primary_key=True)
+    dag_id: Mapped[str] = mapped_column(String(DAG_ID_LENGTH), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
-class TaskOutletDatasetReference(Base):
+class TaskOutletDatasetReference(OrgScoped, Base):
     """A task that lists this dataset among its outlets."""
 
     __tablename__ = "task_outlet_dataset_reference"
     __table_args__ = (
-        ForeignKeyConstraint(["dag_id", "task_id"], ["task.dag_id", "task.task_id"], ondelete="CASCADE"),
+        ForeignKeyConstraint(
+            ["organization_id", "dag_id", "task_id"],
+            ["task.organization_id", "task.dag_id", "task.task_id"],
+            ondelete="CASCADE",
+        ),
     )
 
     dataset_id: Mapped[int] = mapped_column(ForeignKey("dataset.id", ondelete="CASCADE"), primary_key=True)
@@ -58,7 +69,7 @@ class TaskOutletDatasetReference(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
-class DatasetEvent(Base):
+class DatasetEvent(OrgScoped, Base):
     __tablename__ = "dataset_event"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -84,11 +95,16 @@ class DagRunDatasetEvent(Base):
     )
 
 
-class DatasetDagRunQueue(Base):
+class DatasetDagRunQueue(OrgScoped, Base):
     """An event waiting to be consumed by a DAG that is scheduled on the dataset."""
 
     __tablename__ = "dataset_dag_run_queue"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["organization_id", "target_dag_id"], ["dag.organization_id", "dag.dag_id"], ondelete="CASCADE"
+        ),
+    )
 
     dataset_id: Mapped[int] = mapped_column(ForeignKey("dataset.id", ondelete="CASCADE"), primary_key=True)
-    target_dag_id: Mapped[str] = mapped_column(ForeignKey("dag.dag_id", ondelete="CASCADE"), primary_key=True)
+    target_dag_id: Mapped[str] = mapped_column(String(DAG_ID_LENGTH), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

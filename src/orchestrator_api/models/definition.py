@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import Integer, PrimaryKeyConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from orchestrator_api.models.base import Base, UTCDateTime
+from orchestrator_api.models.dag import DAG_ID_LENGTH, dag_foreign_key
+from orchestrator_api.models.organization import OrgScoped
 from orchestrator_api.timeutil import utcnow
 
 
-class DagDefinition(Base):
+class DagDefinition(OrgScoped, Base):
     """The definition of a DAG authored through the API; a DAG without one comes from a file."""
 
     __tablename__ = "dag_definition"
+    __table_args__ = (PrimaryKeyConstraint("organization_id", "dag_id"), dag_foreign_key("dag_id"))
 
-    dag_id: Mapped[str] = mapped_column(ForeignKey("dag.dag_id", ondelete="CASCADE"), primary_key=True)
+    dag_id: Mapped[str] = mapped_column(String(DAG_ID_LENGTH))
     # Bumped by every accepted change; the ETag is derived from it and the document, so If-Match can refuse
     # a change made from a stale copy.
     revision: Mapped[int] = mapped_column(Integer, default=1)

@@ -8,10 +8,11 @@ from sqlalchemy import Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from orchestrator_api.models.base import Base, UTCDateTime
+from orchestrator_api.models.organization import OrgScoped
 from orchestrator_api.timeutil import utcnow
 
 
-class EventLog(Base):
+class EventLog(OrgScoped, Base):
     __tablename__ = "log"
     __table_args__ = (
         Index("ix_log_dag_id_task_id_run_id", "dag_id", "task_id", "run_id"),

@@ -20,15 +20,17 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from orchestrator_api.models.base import Base, UpdatedAtMixin, UTCDateTime
-from orchestrator_api.models.dag import DAG_ID_LENGTH
+from orchestrator_api.models.dag import DAG_ID_LENGTH, dag_foreign_key
+from orchestrator_api.models.organization import OrgScoped
 from orchestrator_api.timeutil import utcnow
 
 
-class DagRun(UpdatedAtMixin, Base):
+class DagRun(OrgScoped, UpdatedAtMixin, Base):
     __tablename__ = "dag_run"
     __table_args__ = (
-        UniqueConstraint("dag_id", "run_id"),
-        UniqueConstraint("dag_id", "logical_date"),
+        UniqueConstraint("organization_id", "dag_id", "run_id"),
+        UniqueConstraint("organization_id", "dag_id", "logical_date"),
+        dag_foreign_key("dag_id"),
         Index("ix_dag_run_dag_id_state", "dag_id", "state"),
         # List indexes (0006): one DAG's runs in id order, and the sort keys the spec allows.
         Index("ix_dag_run_dag_id_id", "dag_id", "id"),
@@ -38,7 +40,7 @@ class DagRun(UpdatedAtMixin, Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    dag_id: Mapped[str] = mapped_column(ForeignKey("dag.dag_id", ondelete="CASCADE"))
+    dag_id: Mapped[str] = mapped_column(String(DAG_ID_LENGTH))
     run_id: Mapped[str] = mapped_column(String(DAG_ID_LENGTH))
     logical_date: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     data_interval_start: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -55,6 +57,14 @@ class DagRun(UpdatedAtMixin, Base):
     clear_number: Mapped[int] = mapped_column(Integer, default=0)
     # Who started the run: a username, or "trigger-token:<id>" (not part of Airflow's wire format).
     triggered_by: Mapped[str | None] = mapped_column(String(300))
+
+
+def _run_foreign_key() -> ForeignKeyConstraint:
+    return ForeignKeyConstraint(
+        ["organization_id", "dag_id", "run_id"],
+        ["dag_run.organization_id", "dag_run.dag_id", "dag_run.run_id"],
+        ondelete="CASCADE",
+    )
 
 
 class _TaskInstanceColumns:
@@ -85,11 +95,11 @@ class _TaskInstanceColumns:
     rendered_map_index: Mapped[str | None] = mapped_column(String(250))
 
 
-class TaskInstance(UpdatedAtMixin, _TaskInstanceColumns, Base):
+class TaskInstance(OrgScoped, UpdatedAtMixin, _TaskInstanceColumns, Base):
     __tablename__ = "task_instance"
     __table_args__ = (
-        UniqueConstraint("dag_id", "run_id", "task_id", "map_index"),
-        ForeignKeyConstraint(["dag_id", "run_id"], ["dag_run.dag_id", "dag_run.run_id"], ondelete="CASCADE"),
+        UniqueConstraint("organization_id", "dag_id", "run_id", "task_id", "map_index"),
+        _run_foreign_key(),
         Index("ix_task_instance_dag_id_task_id", "dag_id", "task_id"),
         # List indexes (0006): the filters and sort keys of the task instance lists that had none.
         Index("ix_task_instance_run_id", "run_id"),
@@ -112,20 +122,20 @@ class TaskInstance(UpdatedAtMixin, _TaskInstanceColumns, Base):
     version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
-class TaskInstanceHistory(_TaskInstanceColumns, Base):
+class TaskInstanceHistory(OrgScoped, _TaskInstanceColumns, Base):
     """A finished try, copied here when its task instance is cleared to run again."""
 
     __tablename__ = "task_instance_history"
     __table_args__ = (
-        UniqueConstraint("dag_id", "run_id", "task_id", "map_index", "try_number"),
-        ForeignKeyConstraint(["dag_id", "run_id"], ["dag_run.dag_id", "dag_run.run_id"], ondelete="CASCADE"),
+        UniqueConstraint("organization_id", "dag_id", "run_id", "task_id", "map_index", "try_number"),
+        _run_foreign_key(),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
 
-class XCom(Base):
+class XCom(OrgScoped, Base):
     """A value a task pushed; whatever runs tasks writes these, the API reads them."""
 
     __tablename__ = "xcom"

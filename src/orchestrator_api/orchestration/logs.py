@@ -17,6 +17,7 @@ from orchestrator_api.config import get_settings
 from orchestrator_api.instance import secret_key
 from orchestrator_api.problem_titles import BAD_LOG_TOKEN
 from orchestrator_api.problems import BadRequest
+from orchestrator_api.tenancy.context import DEFAULT_ORGANIZATION_ID, current_organization_id
 
 _SALT = "task-log-continuation"
 
@@ -42,7 +43,10 @@ class LogChunk:
 def log_path(key: LogKey) -> Path | None:
     """Where the worker writes this try's log; None if the ids would lead outside the logs folder."""
     root = Path(get_settings().logs_folder).resolve()
-    folder = root / f"dag_id={key.dag_id}" / f"run_id={key.run_id}" / f"task_id={key.task_id}"
+    organization = current_organization_id()
+    # The default organization keeps the layout it had before organizations; another one gets its own tree.
+    base = root if organization == DEFAULT_ORGANIZATION_ID else root / f"organization={organization}"
+    folder = base / f"dag_id={key.dag_id}" / f"run_id={key.run_id}" / f"task_id={key.task_id}"
     if key.map_index >= 0:
         folder = folder / f"map_index={key.map_index}"
     path = (folder / f"attempt={key.try_number}.log").resolve()

@@ -69,7 +69,9 @@ def expire_leases(session: Session, now: datetime) -> int:
             continue
         instance = session.get(TaskInstance, instance_id, populate_existing=True)
         assert instance is not None
-        fail_try(instance, session.get(Task, (instance.dag_id, instance.task_id)), now)
+        fail_try(
+            instance, session.get(Task, (instance.organization_id, instance.dag_id, instance.task_id)), now
+        )
         _note(instance, f"Task failed: {reason} ({now.isoformat()}); the scheduler ended the try.\n")
         expired += 1
     return expired

@@ -13,6 +13,7 @@ import signal
 import socket
 import threading
 from dataclasses import dataclass
+from datetime import datetime
 from types import FrameType
 
 from sqlalchemy import select, update
@@ -21,11 +22,13 @@ from sqlalchemy.orm import Session
 from orchestrator_api import db
 from orchestrator_api.config import get_settings
 from orchestrator_api.models.dag import Dag
+from orchestrator_api.models.organization import Organization
 from orchestrator_api.models.run import DagRun, Job
 from orchestrator_api.scheduling.expiry import expire_leases
 from orchestrator_api.scheduling.queueing import queue_scheduled
 from orchestrator_api.scheduling.runs import create_dataset_runs, create_scheduled_runs, start_queued_runs
 from orchestrator_api.scheduling.task_states import advance_runs, time_out_runs
+from orchestrator_api.tenancy.context import scoped
 from orchestrator_api.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -70,28 +73,37 @@ def _running_runs(session: Session) -> list[DagRun]:
 
 
 def one_pass(job_id: int) -> PassReport:
-    """Everything the scheduler does once, in one transaction."""
+    """Everything the scheduler does once, in one transaction: the same steps for each organization."""
     report = PassReport()
     with db.transaction() as session:
         now = utcnow()
         session.execute(update(Job).where(Job.id == job_id).values(latest_heartbeat=now))
-        report.expired = expire_leases(session, now)
-        report.created = create_scheduled_runs(session, now) + create_dataset_runs(session, now)
-        report.started = start_queued_runs(session, now)
-        session.flush()
-        runs = _running_runs(session)
-        timeouts = dict(
-            session.execute(
-                select(Dag.dag_id, Dag.dag_run_timeout_seconds).where(
-                    Dag.dag_id.in_({run.dag_id for run in runs})
-                )
-            ).all()
-        )
-        report.advanced = time_out_runs(session, runs, timeouts, now)
-        report.advanced += advance_runs(session, [run for run in runs if run.state == "running"], now)
-        session.flush()
-        report.queued = queue_scheduled(session, now)
+        organizations = list(session.scalars(select(Organization.id).order_by(Organization.id)))
+        for organization in organizations:
+            # Scoped: DAGs, runs and pools of one organization never meet another's (same names may exist).
+            with scoped(organization):
+                _organization_pass(session, now, report)
+                session.flush()  # what this organization's pass wrote, while it is still in scope
     return report
+
+
+def _organization_pass(session: Session, now: datetime, report: PassReport) -> None:
+    report.expired += expire_leases(session, now)
+    report.created += create_scheduled_runs(session, now) + create_dataset_runs(session, now)
+    report.started += start_queued_runs(session, now)
+    session.flush()
+    runs = _running_runs(session)
+    timeouts = dict(
+        session.execute(
+            select(Dag.dag_id, Dag.dag_run_timeout_seconds).where(
+                Dag.dag_id.in_({run.dag_id for run in runs})
+            )
+        ).all()
+    )
+    report.advanced += time_out_runs(session, runs, timeouts, now)
+    report.advanced += advance_runs(session, [run for run in runs if run.state == "running"], now)
+    session.flush()
+    report.queued += queue_scheduled(session, now)
 
 
 def run(*, once: bool = False, interval: float | None = None) -> None:

@@ -88,3 +88,8 @@ def _restore(new: Any, old: Any) -> tuple[Any, bool]:
         pairs = [_restore(n, o) for n, o in zip(new, old, strict=True)]
         return [value for value, _ in pairs], any(hit for _, hit in pairs)
     return new, False
+
+
+# What an organization's User reads (security.permissions.CONNECTION_SUMMARIES): where and what a
+# connection is, never how to sign in to it (no login, password or extra).
+connection_summary_schema = ConnectionCollectionItemSchema(exclude=("login",))

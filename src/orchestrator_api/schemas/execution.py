@@ -46,4 +46,5 @@ def claim_view(claim: Claim) -> dict[str, Any]:
         "run_type": run.run_type,
         "conf": dict(run.conf or {}),
         "params": claim.params,
+        "organization": claim.organization,
     }

@@ -19,6 +19,7 @@ from orchestrator_api.models.token import AccessToken, access_token_role
 from orchestrator_api.problems import AlreadyExists, BadRequest
 from orchestrator_api.queries import get_or_404
 from orchestrator_api.security.principal import CAN_DELETE, CAN_EDIT, CAN_READ, DAG_RESOURCE_PREFIX
+from orchestrator_api.tenancy.context import current_organization_id
 from orchestrator_api.timeutil import utcnow
 
 ADMIN_ROLE = "Admin"
@@ -84,7 +85,7 @@ def _per_dag_permission(session: Session, action: str, resource: str) -> Permiss
     if action not in DAG_ACTIONS or not resource.startswith(DAG_RESOURCE_PREFIX):
         return None
     dag_id = resource.removeprefix(DAG_RESOURCE_PREFIX)
-    if session.get(Dag, dag_id) is None:
+    if session.get(Dag, (current_organization_id(), dag_id)) is None:
         return None
     resource_row = session.scalars(select(Resource).where(Resource.name == resource)).first()
     if resource_row is None:

@@ -80,6 +80,8 @@ class VerifiedToken:
     username: str
     auth_version: int
     role_ids: frozenset[int]
+    # Narrowed to some of its user's roles: it never acts with more, not even through an organization role.
+    narrowed: bool = False
 
 
 credentials: TTLCache[str, VerifiedUser] = TTLCache()

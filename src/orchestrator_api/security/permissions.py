@@ -16,8 +16,11 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, false, func, select, true
 
+from orchestrator_api.migrations.seed_0001 import OP as AIRFLOW_OP
+from orchestrator_api.migrations.seed_0001 import USER as AIRFLOW_USER
 from orchestrator_api.models.auth import Action, Permission, Resource, role_permission
 from orchestrator_api.problems import PermissionDenied
+from orchestrator_api.security.dag_scope import covers, scope_condition
 from orchestrator_api.security.principal import (
     CAN_CREATE,
     CAN_DELETE,
@@ -51,6 +54,9 @@ ROLES = "Roles"
 PERMISSIONS = "Permissions"
 MY_PROFILE = "My Profile"
 DAG_DEFINITIONS = "DAG Definitions"  # extension: DAGs authored through the API
+# Extension, held only through an organization role: reading connections as id, type and host, without
+# the login, password and extra (see ORGANIZATION_ROLE_PERMISSIONS).
+CONNECTION_SUMMARIES = "Connection Summaries"
 # Not a stored resource: the caller's own account, else the same action on `Users` (see `authorize`).
 OWN_ACCOUNT = "Users (or one's own account)"
 
@@ -198,6 +204,59 @@ OPERATION_NEEDS: Mapping[str, tuple[Need, ...]] = {
     "post_task": _on_dag(CAN_EDIT, DAG_DEFINITIONS),
     "patch_task": _on_dag(CAN_EDIT, DAG_DEFINITIONS),
     "delete_task": _on_dag(CAN_EDIT, DAG_DEFINITIONS),
+    # Organizations (extension). Deployment-level: the handlers check the caller's role in the organization
+    # named in the path (tenancy.access), since a role there is not a permission of the caller's roles.
+    "get_organizations": AUTHENTICATED,
+    "post_organization": AUTHENTICATED,
+    "get_organization": AUTHENTICATED,
+    "patch_organization": AUTHENTICATED,
+    "delete_organization": AUTHENTICATED,
+    "get_organization_members": AUTHENTICATED,
+    "post_organization_member": AUTHENTICATED,
+    "patch_organization_member": AUTHENTICATED,
+    "delete_organization_member": AUTHENTICATED,
+    # Organization tokens (extension): Owners of the organization in the path and deployment Admins, as
+    # people, never as a token (api.organization_tokens, through tenancy.membership).
+    "get_organization_tokens": AUTHENTICATED,
+    "post_organization_token": AUTHENTICATED,
+    "get_organization_token": AUTHENTICATED,
+    "delete_organization_token": AUTHENTICATED,
+}
+
+# Operations about organizations themselves: they act on the organization in their path, so the
+# `Organization` header does not apply to them.
+ORGANIZATION_OPERATIONS: frozenset[str] = frozenset(
+    {
+        "get_organizations",
+        "post_organization",
+        "get_organization",
+        "patch_organization",
+        "delete_organization",
+        "get_organization_members",
+        "post_organization_member",
+        "patch_organization_member",
+        "delete_organization_member",
+        "get_organization_tokens",
+        "post_organization_token",
+        "get_organization_token",
+        "delete_organization_token",
+    }
+)
+
+# What a member holds inside a non-default organization, by organization role. An Owner works like
+# Airflow's Op (connections in full, variables, pools, configuration), may author DAGs and reads the
+# organization's audit log; a User works like Airflow's User and reads connections as summaries only.
+# Member changes are Owner-only (tenancy.membership).
+_DAG_AUTHORING = [(action, DAG_DEFINITIONS) for action in (CAN_CREATE, CAN_EDIT, CAN_DELETE)]
+ORGANIZATION_ROLE_PERMISSIONS: Mapping[str, frozenset[Need]] = {
+    "Owner": frozenset([*AIRFLOW_OP, *_DAG_AUTHORING, (CAN_READ, AUDIT_LOGS)]),
+    "User": frozenset([*AIRFLOW_USER, (CAN_READ, CONNECTION_SUMMARIES)]),
+}
+# What an organization token holds in its organization, by its role: an Owner's or a User's as above, and
+# for a Viewer what a User may read, nothing it may change.
+ORGANIZATION_TOKEN_PERMISSIONS: Mapping[str, frozenset[Need]] = {
+    **ORGANIZATION_ROLE_PERMISSIONS,
+    "Viewer": frozenset(need for need in ORGANIZATION_ROLE_PERMISSIONS["User"] if need[0] == CAN_READ),
 }
 
 # What an operation needs beyond its entry above when the DAG it acts on was authored through the API:
@@ -225,7 +284,7 @@ def is_mutating(operation_id: str) -> bool:
 
 # Operations that change something yet need no write permission: they create a token, or a run.
 MUTATING_WITHOUT_WRITE_PERMISSION: frozenset[str] = frozenset(
-    {"post_session_token", "trigger_dag_run_by_token"}
+    {"post_session_token", "trigger_dag_run_by_token", "post_organization_token", "delete_organization_token"}
 )
 
 
@@ -235,15 +294,22 @@ def authorize(principal: Principal, operation_id: str, arguments: Mapping[str, A
         if principal.method == "worker":
             raise PermissionDenied(detail="A worker token may only call the worker API")
         raise PermissionDenied(detail="This token may only trigger runs of its DAG")
+    if principal.dag_scope is not None and operation_id == "post_dag":
+        # The new DAG's id is in the body, which no scope check reads: a narrowed token makes no DAGs.
+        raise PermissionDenied(detail="A token narrowed to some DAGs cannot create DAGs")
     needs = OPERATION_NEEDS[operation_id]
     argument = arguments.get("dag_id")
     dag_id = argument if isinstance(argument, str) and argument != "~" else None
     named_dag = dag_id is not None
     for action, resource in needs:
-        if resource == RESOURCE_DAG:
-            allowed = (
-                principal.can_dag(action, dag_id) if dag_id is not None else principal.can_some_dag(action)
+        if resource == RESOURCE_DAG and dag_id is not None:
+            allowed = principal.can_dag(action, dag_id) and (
+                principal.dag_scope is None or covers(principal.dag_scope, dag_id)
             )
+        elif resource == RESOURCE_DAG:
+            allowed = principal.can_some_dag(action)
+        elif (action, resource) == (CAN_READ, CONNECTIONS):
+            allowed = principal.has(CAN_READ, CONNECTIONS) or principal.has(CAN_READ, CONNECTION_SUMMARIES)
         elif resource == OWN_ACCOUNT:
             own = principal.user_id is not None and arguments.get("username") == principal.username
             allowed = own or principal.has(action, USERS)
@@ -253,6 +319,16 @@ def authorize(principal: Principal, operation_id: str, arguments: Mapping[str, A
             target = f"DAG {dag_id!r}" if resource == RESOURCE_DAG and named_dag else resource
             target = USERS if resource == OWN_ACCOUNT else target
             raise PermissionDenied(detail=f"Missing permission {action} on {target}")
+
+
+def sees_connection_secrets(principal: Principal) -> bool:
+    """Whether connections are shown in full (login, extra), or as summaries (id, type, host...)."""
+    return principal.has(CAN_READ, CONNECTIONS)
+
+
+def is_deployment_admin(principal: Principal) -> bool:
+    """An administrator of the whole deployment (manages roles): sees and manages every organization."""
+    return principal.has(CAN_EDIT, ROLES) and principal.has(CAN_EDIT, USERS)
 
 
 def authorize_api_dag(principal: Principal, operation_id: str) -> None:
@@ -266,8 +342,13 @@ def dag_filter(principal: Principal, column: Any, action: str = CAN_READ) -> Col
     """A WHERE condition keeping rows whose DAG (``column``) the principal may ``action``.
 
     All-DAGs access is ``TRUE``; per-DAG access is a subquery over the principal's roles' ``DAG:<id>``
-    resources, so the database does the filtering and paginated totals stay right.
+    resources, so the database does the filtering and paginated totals stay right. A DAG-scoped token's
+    scope is the same kind of condition (see ``dag_scope``).
     """
+    if principal.dag_scope is not None:
+        if (action, RESOURCE_DAG) not in principal.permissions:
+            return false()
+        return scope_condition(principal.dag_scope, column)
     if principal.has(action, RESOURCE_DAG):
         return true()
     if not principal.role_ids or not principal.can_some_dag(action):

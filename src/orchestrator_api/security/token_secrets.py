@@ -21,6 +21,7 @@ PERSONAL_PREFIX = "oapi_pat_"
 SESSION_PREFIX = "oapi_ses_"
 TRIGGER_PREFIX = "oapi_trg_"
 WORKER_PREFIX = "oapi_wrk_"
+ORGANIZATION_PREFIX = "oapi_org_"
 PREFIX_BY_KIND = {"personal": PERSONAL_PREFIX, "session": SESSION_PREFIX}
 
 
@@ -79,6 +80,39 @@ def issue_trigger_token(
         created_by=created_by,
         created_at=now,
         expires_at=now + lifetime if lifetime is not None else None,
+    )
+    session.add(token)
+    session.flush()
+    return token, secret.token
+
+
+def issue_organization_token(
+    session: Session,
+    organization_id: int,
+    *,
+    name: str,
+    role: str,
+    dag_ids: list[str],
+    dag_tags: list[str],
+    created_by: str,
+    lifetime: timedelta,
+) -> tuple[AccessToken, str]:
+    """Store a new token owned by the organization (no user); returns the row and the secret (shown once)."""
+    secret = new_secret(ORGANIZATION_PREFIX)
+    now = utcnow()
+    token = AccessToken(
+        user_id=None,
+        organization_id=organization_id,
+        kind="organization",
+        name=name,
+        role=role,
+        dag_ids=sorted(set(dag_ids)),
+        dag_tags=sorted(set(dag_tags)),
+        token_hash=secret.token_hash,
+        display_prefix=secret.display_prefix,
+        created_by=created_by,
+        created_at=now,
+        expires_at=now + lifetime,
     )
     session.add(token)
     session.flush()

@@ -1,4 +1,4 @@
-"""Bearer and ``Private-Token`` authentication: personal access, session and trigger tokens.
+"""Bearer and ``Private-Token`` authentication: personal access, session, trigger and organization tokens.
 
 The store is searched by the SHA-256 hash of the presented secret (see ``token_secrets``), so lookups compare
 hashes, never secrets. A personal or session token found valid is cached per worker, keyed by an HMAC of the
@@ -26,20 +26,25 @@ from orchestrator_api.models.auth import User, user_role
 from orchestrator_api.models.token import AccessToken, TriggerToken, access_token_role
 from orchestrator_api.problems import Unauthenticated
 from orchestrator_api.security.cache import VerifiedToken, credential_key, permissions_for, tokens
+from orchestrator_api.security.organization_tokens import find_organization_token
 from orchestrator_api.security.principal import (
+    BOUND_ORGANIZATION,
     CAN_CREATE,
     CAN_EDIT,
     CAN_READ,
+    NARROWED,
     Principal,
     dag_resource,
 )
 from orchestrator_api.security.token_secrets import (
+    ORGANIZATION_PREFIX,
     PERSONAL_PREFIX,
     SESSION_PREFIX,
     TRIGGER_PREFIX,
     WORKER_PREFIX,
     hash_token,
 )
+from orchestrator_api.tenancy.context import DEFAULT_ORGANIZATION_ID, unscoped
 from orchestrator_api.timeutil import utcnow
 
 METHOD_BY_KIND = {"personal": "token", "session": "session"}
@@ -66,7 +71,7 @@ def _touch(
     now = utcnow()
     if last_used_at is not None and now - last_used_at < _LAST_USED_RESOLUTION:
         return
-    with db.transaction() as session:
+    with unscoped(), db.transaction() as session:  # by id: the row is found in whichever organization
         session.execute(update(model).where(model.id == token_id).values(last_used_at=now))
 
 
@@ -146,6 +151,7 @@ def _load_access_token(key: str, token: str) -> Principal | None:
         auth_version=row.auth_version,
         # No narrowing: every role the user holds now. Narrowed: only those the user still holds.
         role_ids=frozenset(user_roles & narrowed if narrowed else user_roles),
+        narrowed=bool(narrowed),
     )
     tokens.put(key, verified, ttl=get_settings().auth_cache_ttl)
     _touch(AccessToken, row.id, row.last_used_at)
@@ -160,6 +166,7 @@ def _principal(verified: VerifiedToken, rbac_version: str) -> Principal:
         role_ids=verified.role_ids,
         permissions=permissions_for(verified.role_ids, rbac_version),
         token_id=verified.token_id,
+        extra={NARROWED: True} if verified.narrowed else {},
     )
 
 
@@ -183,7 +190,9 @@ def find_trigger_token(session: Session, token: str) -> TriggerToken | None:
     return found
 
 
-def trigger_principal(token_id: int, dag_id: str) -> Principal:
+def trigger_principal(
+    token_id: int, dag_id: str, organization_id: int = DEFAULT_ORGANIZATION_ID
+) -> Principal:
     """A trigger token's principal: it may run ``post_dag_run`` on its own DAG, and nothing else."""
     return Principal(
         username=trigger_actor(token_id),
@@ -195,6 +204,7 @@ def trigger_principal(token_id: int, dag_id: str) -> Principal:
         ),
         token_id=token_id,
         allowed_operations=TRIGGER_OPERATIONS,
+        extra={BOUND_ORGANIZATION: organization_id},  # its DAG's organization, whatever the request says
     )
 
 
@@ -204,13 +214,23 @@ def trigger_actor(token_id: int) -> str:
 
 
 def _verify_trigger_token(token: str) -> Principal | None:
-    with db.session_factory()() as session:
+    with unscoped(), db.session_factory()() as session:  # the token says which organization it is in
         found = find_trigger_token(session, token)
         if found is None:
             return None
-        token_id, dag_id, last_used_at = found.id, found.dag_id, found.last_used_at
+        token_id, dag_id, organization_id = found.id, found.dag_id, found.organization_id
+        last_used_at = found.last_used_at
     _touch(TriggerToken, token_id, last_used_at)
-    return trigger_principal(token_id, dag_id)
+    return trigger_principal(token_id, dag_id, organization_id)
+
+
+def _verify_organization_token(token: str) -> Principal | None:
+    found = find_organization_token(token)
+    if found is None:
+        return None
+    assert found.principal.token_id is not None
+    _touch(AccessToken, found.principal.token_id, found.last_used_at)
+    return found.principal
 
 
 # ---------------------------------------------------------------- connexion's hooks
@@ -225,6 +245,8 @@ def authenticate_token(token: str) -> Principal | None:
         return _verify_trigger_token(token)
     if _plausible(token, WORKER_PREFIX):
         return verify_worker_token(token)
+    if _plausible(token, ORGANIZATION_PREFIX):
+        return _verify_organization_token(token)
     return None
 
 

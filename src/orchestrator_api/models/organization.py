@@ -1,0 +1,62 @@
+"""Organizations and their members; ``OrgScoped`` marks every model whose rows belong to one organization."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+
+from orchestrator_api.models.base import Base, UTCDateTime
+from orchestrator_api.tenancy.context import current_organization_id
+from orchestrator_api.timeutil import utcnow
+
+ORG_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
+OWNER = "Owner"
+USER = "User"
+ORG_ROLES = (OWNER, USER)
+
+
+class Organization(Base):
+    __tablename__ = "organization"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[str] = mapped_column(String(63), unique=True)  # client-chosen, immutable
+    name: Mapped[str] = mapped_column(String(250))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by: Mapped[str | None] = mapped_column(String(256))
+
+    members: Mapped[list[OrganizationMember]] = relationship(
+        back_populates="organization", passive_deletes=True, order_by="OrganizationMember.username"
+    )
+
+
+class OrganizationMember(Base):
+    __tablename__ = "organization_member"
+
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), primary_key=True
+    )
+    # The username, not the user's id: a membership reads as it is addressed (`.../members/{username}`);
+    # deleting a user deletes their memberships with them.
+    username: Mapped[str] = mapped_column(
+        ForeignKey("users.username", ondelete="CASCADE", onupdate="CASCADE"), primary_key=True, index=True
+    )
+    role: Mapped[str] = mapped_column(String(20))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    organization: Mapped[Organization] = relationship(back_populates="members")
+
+
+class OrgScoped:
+    """A row that belongs to exactly one organization.
+
+    Every ORM statement on such a model is limited to the current organization (``scoping``), and a new
+    row takes the current organization unless it names one; so handlers neither filter nor assign it.
+    """
+
+    @declared_attr
+    def organization_id(cls) -> Mapped[int]:  # SQLAlchemy's declared_attr takes the class
+        return mapped_column(
+            ForeignKey("organization.id", ondelete="CASCADE"), default=current_organization_id, index=True
+        )
