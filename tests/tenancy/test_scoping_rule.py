@@ -7,7 +7,9 @@ from pathlib import Path
 
 SOURCE = Path(__file__).resolve().parents[2] / "src" / "orchestrator_api"
 # Ways around the ORM's do_orm_execute hook: raw SQL, a connection of one's own, a DBAPI cursor.
-BYPASS = re.compile(r"\bexec_driver_sql\(|\bengine\(\)\.(connect|begin)\(|\.cursor\(\)|(?<![.\w])text\(\s*[\"']")
+BYPASS = re.compile(
+    r"\bexec_driver_sql\(|\bengine\(\)\.(connect|begin)\(|\.cursor\(\)|(?<![.\w])text\(\s*[\"']"
+)
 ALLOWED = {
     "db.py": "the SQLite pragmas on each new DBAPI connection",
     "api/monitoring.py": "get_health's `SELECT 1`, which reads no table",
