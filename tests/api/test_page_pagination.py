@@ -66,6 +66,9 @@ LIST_CALLS: dict[str, tuple[str, str, dict[str, Any] | None]] = {
     "get_permissions": ("GET", "/api/v1/permissions", None),
     "get_trigger_tokens": ("GET", "/api/v1/dags/etl_daily/triggerTokens", None),
     "get_workers": ("GET", "/api/v1/workers", None),
+    "get_organizations": ("GET", "/api/v1/organizations", None),
+    "get_organization_members": ("GET", "/api/v1/organizations/acme/members", None),
+    "get_organization_tokens": ("GET", "/api/v1/organizations/acme/tokens", None),
 }
 LISTS = {op_id: info for op_id, info in operations().items() if info.lists}
 
@@ -78,6 +81,12 @@ def listed(client: Any, admin: Any, example_dags: list[str]) -> None:
     assert client.post("/api/v1/datasets/events", json={"dataset_uri": FACT}, auth=admin).status_code == 200
     for name in ("a", "b", "c"):
         assert client.post("/api/v1/pools", json={"name": name, "slots": 1}, auth=admin).status_code == 200
+    organization = {"org_id": "acme", "name": "Acme"}
+    assert client.post("/api/v1/organizations", json=organization, auth=admin).status_code == 201
+    for name in ("ci", "deploy"):
+        token = {"name": name, "role": "Viewer"}
+        created = client.post("/api/v1/organizations/acme/tokens", json=token, auth=admin)
+        assert created.status_code == 201, created.text
 
 
 def call(client: Any, auth: Any, op_id: str, query: str = "") -> Any:

@@ -12,11 +12,11 @@ from orchestrator_api.migrations import alembic_config, upgrade
 from tests.tenancy.conftest import ORGS, in_org
 
 VARIABLE = table("variable", column("key"), column("val"), column("organization_id"))
-LEGACY_VARIABLE = table("variable", column("key"), column("val"))  # as 0005 left it
+LEGACY_VARIABLE = table("variable", column("key"), column("val"))  # as 0006 left it
 
 
 def test_rows_written_before_0007_belong_to_the_default_organization(client: Any, admin: Any) -> None:
-    command.downgrade(alembic_config(db.engine()), "0005")
+    command.downgrade(alembic_config(db.engine()), "0006")
     with db.engine().begin() as connection:
         connection.execute(insert(LEGACY_VARIABLE).values(key="legacy", val="plain:old"))
     upgrade(db.engine())
@@ -28,7 +28,7 @@ def test_rows_written_before_0007_belong_to_the_default_organization(client: Any
     assert (
         client.post("/api/v1/variables", json=same_key, headers=in_org("acme"), auth=admin).status_code == 200
     )
-    command.downgrade(alembic_config(db.engine()), "0005")
+    command.downgrade(alembic_config(db.engine()), "0006")
     with db.engine().connect() as connection:
         assert connection.execute(select(VARIABLE.c.key)).scalars().all() == ["legacy"]
     upgrade(db.engine())

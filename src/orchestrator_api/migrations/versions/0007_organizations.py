@@ -19,7 +19,7 @@ from alembic import op
 from orchestrator_api.models.base import UTCDateTime
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
