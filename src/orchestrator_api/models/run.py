@@ -108,6 +108,8 @@ class TaskInstance(OrgScoped, UpdatedAtMixin, _TaskInstanceColumns, Base):
         Index("ix_task_instance_priority_weight", "priority_weight"),
         Index("ix_task_instance_try_number", "try_number"),
         Index("ix_task_instance_operator", "operator"),
+        # Lists filter by organization and sort by start_date (0007): one index serves both.
+        Index("ix_task_instance_organization_id_start_date", "organization_id", "start_date"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

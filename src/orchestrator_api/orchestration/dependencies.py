@@ -42,7 +42,7 @@ def explain(session: Session, instance: TaskInstance, run: DagRun) -> list[Depen
     past scheduling."""
     if instance.state not in WAITING_STATES:
         return []
-    dag = session.get(Dag, instance.dag_id)
+    dag = session.get(Dag, (instance.organization_id, instance.dag_id))
     task = session.scalars(
         select(Task).where(Task.dag_id == instance.dag_id, Task.task_id == instance.task_id)
     ).first()

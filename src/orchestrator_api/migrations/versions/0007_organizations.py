@@ -187,6 +187,12 @@ def upgrade() -> None:
             ["id"],
             ondelete="CASCADE",
         )
+    # Lists filter by organization and sort task instances by start_date: one index serves both.
+    op.create_index(
+        op.f("ix_task_instance_organization_id_start_date"),
+        "task_instance",
+        ["organization_id", "start_date"],
+    )
     # 2. References between scoped rows go, so the keys they point at can change...
     for table, (name, _, _, _) in REFERENCES.items():
         with op.batch_alter_table(table) as batch:
@@ -219,6 +225,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_task_instance_organization_id_start_date"), table_name="task_instance")
     # Only the default organization's rows fit the old, global keys.
     for table in reversed(SCOPED):
         op.execute(sa.text(f"DELETE FROM {table} WHERE organization_id <> {DEFAULT}"))
