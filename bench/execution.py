@@ -25,6 +25,7 @@ from pathlib import Path
 
 import httpx
 
+from bench.dataset import cli
 from bench.servers import free_port as _free_port
 
 PASSWORD = "bench-password-123"
@@ -47,17 +48,6 @@ def _chain(length: int) -> str:
         if index:
             lines.append(f"    upstream: [t{index - 1}]")
     return "\n".join(lines) + "\n"
-
-
-def _cli(env: dict[str, str], *argv: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "orchestrator_api.cli", *argv],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return done.stdout
 
 
 def _start(env: dict[str, str], *argv: str) -> subprocess.Popen[bytes]:
@@ -100,10 +90,10 @@ def main() -> int:
         "ORCHESTRATOR_API_LOG_LEVEL": "WARNING",
         "ORCHESTRATOR_API_SCHEDULER_INTERVAL": "0.05",
     }
-    _cli(env, "db", "migrate")
-    _cli(env, "users", "create", "--username", "bench", "--email", "b@example.org", "--role", "Admin",
+    cli(env, "db", "migrate")
+    cli(env, "users", "create", "--username", "bench", "--email", "b@example.org", "--role", "Admin",
          "--password", PASSWORD)  # fmt: skip
-    _cli(env, "dags", "sync")
+    cli(env, "dags", "sync")
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     processes = [

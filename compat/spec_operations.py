@@ -8,19 +8,9 @@ from typing import Any
 
 import yaml
 
+from orchestrator_api.spec import extension_tags
+
 SPEC = Path(__file__).resolve().parents[1] / "openapi" / "v1.yaml"
-# Our own additions to the API carry tags whose description says so; they are left out of the comparison
-# (Airflow has no such operations).
-EXTENSION_MARK = "Extension (not part of Airflow's API)"
-
-
-def extension_tags(document: dict[str, Any]) -> frozenset[str]:
-    """The spec's extension tags, as its tag list declares them."""
-    return frozenset(
-        tag["name"]
-        for tag in document.get("tags", [])
-        if tag.get("description", "").startswith(EXTENSION_MARK)
-    )
 
 
 @dataclass(frozen=True)
