@@ -43,7 +43,10 @@ def stored_with_updated_at() -> list[tuple[Any, ...]]:
         return [
             tuple(row)
             for name in STORED
-            for row in connection.execute(select(table(name, column("id"), column("updated_at"))))
+            # Ordered: PostgreSQL returns rewritten rows in a new physical order.
+            for row in connection.execute(
+                select(table(name, column("id"), column("updated_at"))).order_by(column("id"))
+            )
         ]
 
 
