@@ -10,14 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from connexion import FlaskApp
-from connexion.middleware import MiddlewarePosition
-from starlette.middleware.cors import CORSMiddleware
-from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
-
-from orchestrator_api.operations.compression import STREAMED_MEDIA_TYPES, WholeBody
-
 if TYPE_CHECKING:  # config reads this package's settings: no import back at run time
+    from connexion import FlaskApp
+
     from orchestrator_api.config import Settings
 
 # Level 5 compresses JSON nearly as well as 9 at a fraction of the CPU per response.
@@ -41,6 +36,14 @@ CORS_EXPOSED_HEADERS = (
 
 def add_outer_middlewares(app: FlaskApp, settings: Settings) -> None:
     """Add CORS (when configured) and gzip (unless turned off); call before any other ``add_middleware``."""
+    # Imported here: `config` imports this package (for its settings), and gunicorn's master process
+    # imports `config` but must not load connexion (about 25 MiB it would hold for the server's life).
+    from connexion.middleware import MiddlewarePosition
+    from starlette.middleware.cors import CORSMiddleware
+    from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
+
+    from orchestrator_api.operations.compression import STREAMED_MEDIA_TYPES, WholeBody
+
     if settings.cors_enabled:
         app.add_middleware(
             CORSMiddleware,
