@@ -96,3 +96,26 @@ def test_every_worker_shares_the_budget(serve, admin, make_user):
             statuses.append(fresh.get(f"{served.url}/api/v1/dags", auth=("shared", "guess")).status_code)
     assert statuses == [401] * 5 + [429] * 3
     assert failed_login_count(served.url, admin, "shared") == 5
+
+
+def login_count(url: str, admin: tuple[str, str], username: str) -> int:
+    response = httpx.get(f"{url}/api/v1/users/{username}", auth=admin)
+    assert response.status_code == 200, response.text
+    return int(response.json()["login_count"])
+
+
+def test_requests_arriving_together_share_one_password_check(live_server, admin, make_user, settings_env):
+    """A client's pool sends its first requests at once: one slow hash answers them all (each login
+    check counts one login), while the same wrong password sent at once is still checked and counted
+    every time."""
+    settings_env(LOGIN_FAILURES_PER_USER="1000", LOGIN_FAILURES_PER_CLIENT="1000")
+    user = make_user("pooled", "Viewer", password="pooled-password")
+
+    def get(auth: tuple[str, str]) -> int:
+        return httpx.get(f"{live_server}/api/v1/dags", auth=auth, timeout=120).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(get, [user] * 8)) == [200] * 8
+        assert list(pool.map(get, [("pooled", "same-wrong-guess")] * 8)) == [401] * 8
+    assert login_count(live_server, admin, "pooled") == 1
+    assert failed_login_count(live_server, admin, "pooled") == 8

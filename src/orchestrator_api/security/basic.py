@@ -21,7 +21,13 @@ from orchestrator_api.config import get_settings
 from orchestrator_api.instance import rbac_version_column, secret_key
 from orchestrator_api.models.auth import User, user_role
 from orchestrator_api.security import throttle
-from orchestrator_api.security.cache import VerifiedUser, credential_key, credentials, permissions_for
+from orchestrator_api.security.cache import (
+    VerifiedUser,
+    credential_key,
+    credentials,
+    permissions_for,
+    verifying,
+)
 from orchestrator_api.security.passwords import verify_password
 from orchestrator_api.security.principal import Principal
 from orchestrator_api.timeutil import utcnow
@@ -107,14 +113,35 @@ def authenticate_basic(username: str, password: str, client: str | None) -> dict
     Blocking (database, password hash): :func:`verify_basic` runs it in a worker thread.
     """
     key = credential_key(secret_key(), "basic", username, password)
+    found = _cached_login(key)
+    if found is not None:
+        return found
+    # One check per credential at a time in this worker. A client's connection pool sends its first
+    # requests together: each paying the deliberately slow hash at once (8 on 2 cores) took 1.6 s per
+    # request, every time the cache entry expired. Later arrivals use the first one's verdict; a failed
+    # check is not cached, so each wrong guess is still hashed, counted and throttled.
+    with verifying.hold(key):
+        found = _cached_login(key)
+        if found is not None:
+            return found
+        return _login(key, username, password, client)
+
+
+def _cached_login(key: str) -> dict[str, Any] | None:
+    """Token info from a cached verdict still valid against the user's row, else None (entry dropped)."""
     cached = credentials.get(key)
-    if cached is not None:
-        state = load_user_state(cached.user_id)
-        if state is not None and state.active and state.auth_version == cached.auth_version:
-            if state.failed_logins:
-                _reset_failed_logins(cached.user_id)
-            return principal_for(cached, state).token_info()
-        credentials.drop(key)
+    if cached is None:
+        return None
+    state = load_user_state(cached.user_id)
+    if state is not None and state.active and state.auth_version == cached.auth_version:
+        if state.failed_logins:
+            _reset_failed_logins(cached.user_id)
+        return principal_for(cached, state).token_info()
+    credentials.drop(key)
+    return None
+
+
+def _login(key: str, username: str, password: str, client: str | None) -> dict[str, Any] | None:
     spent = throttle.budgets(username, client)
     throttle.check(spent)  # before the hash: a refused guess costs one indexed read
     verified = check_password(username, password)

@@ -11,6 +11,8 @@ import hmac
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -59,6 +61,28 @@ class TTLCache(Generic[K, V]):
             self._data.clear()
 
 
+class KeyedLocks:
+    """One lock per key, held only while someone uses it (the map never outgrows the threads waiting)."""
+
+    def __init__(self) -> None:
+        self._held: dict[str, tuple[threading.Lock, list[int]]] = {}
+        self._guard = threading.Lock()
+
+    @contextmanager
+    def hold(self, key: str) -> Iterator[None]:
+        with self._guard:
+            lock, users = self._held.setdefault(key, (threading.Lock(), [0]))
+            users[0] += 1
+        try:
+            with lock:
+                yield
+        finally:
+            with self._guard:
+                users[0] -= 1
+                if not users[0]:
+                    del self._held[key]
+
+
 @dataclass(frozen=True)
 class VerifiedUser:
     """What a successful password check proved, valid while the user's ``auth_version`` is unchanged."""
@@ -85,6 +109,9 @@ class VerifiedToken:
 
 
 credentials: TTLCache[str, VerifiedUser] = TTLCache()
+verifying = KeyedLocks()
+"""Held per credential key while its password is checked, so requests arriving together with the same
+credentials wait for one verdict instead of each paying the slow hash."""
 tokens: TTLCache[str, VerifiedToken] = TTLCache()
 _permission_sets: TTLCache[tuple[frozenset[int], str], frozenset[tuple[str, str]]] = TTLCache(1_000)
 
