@@ -7,7 +7,10 @@ the Flask app commits the request's session in one ``after_request`` hook.
 
 from __future__ import annotations
 
+import gc
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import flask
@@ -71,13 +74,33 @@ def _root() -> werkzeug.Response:
     return flask.redirect(f"{API_BASE}/ui/")
 
 
-def create_app(settings: Settings | None = None) -> FlaskApp:
-    """Build the ASGI app; the database is bound lazily by :mod:`orchestrator_api.db`."""
+@asynccontextmanager
+async def _freeze_after_start(_app: Any) -> AsyncIterator[None]:
+    """Move everything built at start (the parsed and resolved spec copies, validators, models, modules:
+    hundreds of thousands of objects) out of the garbage collector's reach once the app has started.
+
+    connexion builds its middleware stack when the server's lifespan starts, just before this runs.
+    Without it every full collection walks all of them again, a pause of tens of milliseconds that
+    lands on whichever requests are in flight (the p99 at 8 connections). The objects live as long as
+    the process anyway, so nothing is lost by never collecting them.
+    """
+    gc.collect()
+    gc.freeze()
+    yield
+
+
+def create_app(settings: Settings | None = None, *, server: bool = False) -> FlaskApp:
+    """Build the ASGI app; the database is bound lazily by :mod:`orchestrator_api.db`.
+
+    ``server``: the app a server process runs for its whole life (``asgi.py``), which may freeze what it
+    built at start (tests build many apps in one process and leave that alone).
+    """
     settings = settings or get_settings()
     spec: dict[str, Any] = load_spec()
     ops = operations(spec)
     app = FlaskApp(
         __name__,
+        lifespan=_freeze_after_start if server else None,
         swagger_ui_options=SwaggerUIOptions(
             swagger_ui_path="/ui",
             swagger_ui_config={"persistAuthorization": True, "displayRequestDuration": True},

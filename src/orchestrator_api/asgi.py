@@ -5,4 +5,4 @@ from orchestrator_api.config import get_settings
 from orchestrator_api.logging_setup import configure_logging
 
 configure_logging(get_settings().log_level, get_settings().log_format)
-app = create_app()
+app = create_app(server=True)
