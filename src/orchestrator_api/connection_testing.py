@@ -19,7 +19,6 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
-import psycopg
 
 from orchestrator_api.redaction import MASK
 
@@ -117,6 +116,8 @@ def _test_postgres(target: Target) -> Outcome:
     }
     optional = {"dbname": target.schema, "user": target.login, "password": target.password}
     params.update({key: value for key, value in optional.items() if value})
+    import psycopg  # here: the driver costs every API worker ~10 MiB, and few connections are PostgreSQL
+
     try:
         with psycopg.connect(autocommit=True, **params) as connection:
             connection.execute("SELECT 1").fetchone()

@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import literal, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from orchestrator_api.models.base import UTCDateTime
@@ -21,6 +20,7 @@ from orchestrator_api.models.dataset import (
     DatasetEvent,
 )
 from orchestrator_api.models.run import DagRun
+from orchestrator_api.queries import upsert
 from orchestrator_api.schemas.dataset import DatasetEventView
 
 
@@ -86,9 +86,8 @@ def queue_for_consumers(session: Session, dataset_id: int, when: datetime) -> No
             Dag.is_paused.is_(False),
         )
     )
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     statement = (
-        dialect.insert(DatasetDagRunQueue)
+        upsert(session, DatasetDagRunQueue)
         .from_select(["dataset_id", "target_dag_id", "created_at"], consumers)
         .on_conflict_do_nothing()
     )

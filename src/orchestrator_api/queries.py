@@ -3,16 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import ColumnElement, Row, Select, exists, func, select
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from orchestrator_api import db
 from orchestrator_api.models.dag import Dag, DagTag
 from orchestrator_api.problems import AlreadyExists, NotFound
 
+if TYPE_CHECKING:
+    from sqlalchemy.dialects import postgresql, sqlite
+
 T = TypeVar("T")
+
+
+def upsert(session: Session, table: Any) -> postgresql.Insert | sqlite.Insert:
+    """An ``INSERT`` for the session's backend, with its ``ON CONFLICT`` clauses (PostgreSQL or SQLite).
+
+    The dialect is imported on first use: loading the PostgreSQL one costs an API worker on SQLite ~3 MiB.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table)
 
 
 def get_or_404(model: type[T], *conditions: ColumnElement[bool], detail: str, title: str | None = None) -> T:

@@ -16,7 +16,6 @@ import time
 from dataclasses import dataclass
 
 from sqlalchemy import case, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from orchestrator_api import db
@@ -24,6 +23,7 @@ from orchestrator_api.config import get_settings
 from orchestrator_api.instance import secret_key
 from orchestrator_api.models.auth import LoginThrottle
 from orchestrator_api.problems import TooManyRequests
+from orchestrator_api.queries import upsert
 from orchestrator_api.security.cache import credential_key
 
 
@@ -86,9 +86,7 @@ def forget(spent: list[Budget]) -> None:
 
 
 def _increment(session: Session, key: str, now: int, expired_before: int) -> None:
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(LoginThrottle).values(key=key, failures=1, window_start=now)
+    stmt = upsert(session, LoginThrottle).values(key=key, failures=1, window_start=now)
     # The row's own values decide, inside the one statement: a new window starts at 1, else add 1.
     expired = LoginThrottle.window_start <= expired_before
     stmt = stmt.on_conflict_do_update(
