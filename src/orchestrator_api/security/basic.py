@@ -14,7 +14,7 @@ from typing import Any
 
 import anyio.to_thread
 from connexion.lifecycle import ConnexionRequest
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from orchestrator_api import db
 from orchestrator_api.config import get_settings
@@ -41,13 +41,17 @@ class UserState:
     failed_logins: int = 0
 
 
+# Built once: it runs on every authenticated request, and building it (with the RBAC-version subquery)
+# cost about as much as executing it.
+_USER_STATE = select(User.active, User.auth_version, rbac_version_column(), User.failed_login_count).where(
+    User.id == bindparam("user_id")
+)
+
+
 def load_user_state(user_id: int) -> UserState | None:
     """The one query per authenticated request: is the user still active, and what versions apply."""
-    stmt = select(User.active, User.auth_version, rbac_version_column(), User.failed_login_count).where(
-        User.id == user_id
-    )
     with db.session_factory()() as session:
-        row = session.execute(stmt).first()
+        row = session.execute(_USER_STATE, {"user_id": user_id}).first()
     if row is None:
         return None
     return UserState(active=row[0], auth_version=row[1], rbac_version=row[2] or "0", failed_logins=row[3])
