@@ -38,3 +38,13 @@ def test_master_does_not_load_the_app_but_its_workers_do(database: str, tmp_path
         assert not _loads_app(master)
     finally:
         servers.stop(served)
+
+
+def test_the_server_limits_malloc_arenas(database: str, tmp_path: Path) -> None:
+    """A thread pool with an arena per thread held ~7 MiB more per worker after load."""
+    served = servers.start(database, tmp_path / "server.log", workers=1)
+    try:
+        environ = Path(f"/proc/{served.process.pid}/environ").read_bytes().split(b"\0")
+        assert b"MALLOC_ARENA_MAX=2" in environ
+    finally:
+        servers.stop(served)
