@@ -66,8 +66,45 @@ def test_report_flags_errors() -> None:
         ("orchestrator-api", "version", "none", 8): dirty,
         ("ceiling", "version", "none", 8): clean,
     }
-    args = {"dags": 10, "runs_per_dag": 2, "workers": 2, "seconds": 2, "passes": 1}
-    text = report.render(results, {"orchestrator-api": 150.0}, {}, args=args, database_url="sqlite://")
+    args = {"workers": 2, "seconds": 2, "passes": 1}
+    run = report.ScaleRun(1, 10, 2, "api", "sqlite://", {}, {}, results, {"orchestrator-api": 150.0})
+    text = report.render([run], args=args)
     assert "| `version` | none | 2028 (1020) **4 socket errors, 2 non-2xx** |" in text
     assert "1.00x" in text
     assert "socket errors or non-2xx answers: 1 of 2" in text
+
+
+def test_scales_are_compared() -> None:
+    """Two scales render one section each and a table of the second against the first, flagging a drop of
+    more than 20 %."""
+    clean = WRK_OUTPUT.replace("read 3, write 1", "read 0, write 0").replace("responses: 2", "responses: 0")
+    fast = parse(clean.replace("2027.95", "1000.00"))
+    slow = parse(clean.replace("2027.95", "700.00"))
+    one = report.ScaleRun(
+        1, 10, 2, "api", "sqlite://", {}, {}, {("orchestrator-api", "dags", "basic", 8): fast}, {}
+    )
+    ten = report.ScaleRun(
+        10, 100, 2, "bulk", "sqlite://", {}, {}, {("orchestrator-api", "dags", "basic", 8): slow}, {}
+    )
+    text = report.render([one, ten], args={"workers": 2, "seconds": 2, "passes": 1})
+    assert "## 1x" in text
+    assert "## 10x" in text
+    assert "in bulk by the server's own trigger code" in text
+    assert "| `dags` | basic | 8 | 1000 (1020) | 700 (1020) | 0.70x | **no (-30 %)** |" in text
+
+
+def test_dry_run_covers_both_seeding_paths_and_scales() -> None:
+    """The whole bench on a tiny dataset: scale 1 seeded through the API, scale 2 in bulk, real servers and
+    wrk (installed by ``ensure_wrk`` when missing), totals verified, the comparison rendered."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--dry-run", "--scales", "1,2", "--only", "version"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "runs (api)" in done.stdout
+    assert "runs (bulk)" in done.stdout
+    assert "totals verified (12 DAGs, 24 runs, 240 task instances)" in done.stdout
+    assert "## 2x against 1x (ours)" in done.stdout
