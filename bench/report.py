@@ -100,7 +100,8 @@ def _seeding(run: ScaleRun) -> list[str]:
         f"- Dataset: {run.backend}; {run.dags} DAGs x 10 tasks, {runs} runs, {runs * 10} task instances",
         f"- Seeding ours: DAG files + `dags sync` {run.timings.get('dags', 0):.0f} s; runs {how} "
         f"{run.timings.get('runs', 0):.0f} s; task instance states by SQL "
-        f"{run.timings.get('states', 0):.1f} s",
+        f"{run.timings.get('states', 0):.1f} s"
+        + (f"; `VACUUM ANALYZE` {run.timings['vacuum']:.0f} s" if "vacuum" in run.timings else ""),
     ]
     if run.airflow_timings:
         t = run.airflow_timings
