@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -58,6 +59,9 @@ def _arguments() -> argparse.Namespace:
     )
     parser.add_argument("--out", type=Path, default=Path("bench/RESULTS.md"))
     parser.add_argument(
+        "--keep", action="store_true", help="keep each scale's folder and database (deleted after measuring)"
+    )
+    parser.add_argument(
         "--dry-run",
         action="store_true",
         help="a tiny dataset, 1-second runs at 1 connection, nothing written: checks the bench still works",
@@ -69,10 +73,14 @@ def _arguments() -> argparse.Namespace:
     return args
 
 
+def _base_url() -> str:
+    return os.environ.get("BENCH_DATABASE_URL") or os.environ.get("ORCHESTRATOR_API_BENCH_DATABASE_URL") or ""
+
+
 def _database_url(workdir: Path, scale: int, several: bool) -> str:
     """This scale's database: SQLite in ``workdir``, ``BENCH_DATABASE_URL`` itself, or with several scales a
     new database per scale on its PostgreSQL server (dropped first if a previous run left it)."""
-    base = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("ORCHESTRATOR_API_BENCH_DATABASE_URL")
+    base = _base_url()
     if not base:
         return f"sqlite:///{workdir / 'bench.db'}"
     if not several:
@@ -90,6 +98,21 @@ def _database_url(workdir: Path, scale: int, several: bool) -> str:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     engine.dispose()
     return url.set(database=name).render_as_string(hide_password=False)
+
+
+def _discard(workdir: Path, database_url: str, *, created: bool) -> None:
+    """Free the disk a scale used (the 10x SQLite file and Airflow's home take gigabytes): its folder, and on
+    PostgreSQL the database the bench created for it (never one it was given)."""
+    shutil.rmtree(workdir, ignore_errors=True)
+    if created and database_url.startswith("postgresql"):
+        from sqlalchemy import create_engine, text
+        from sqlalchemy.engine import make_url
+
+        engine = create_engine(_base_url(), isolation_level="AUTOCOMMIT")  # where it was created from
+        with engine.connect() as conn:
+            name = make_url(database_url).database  # orchestrator_bench_<N>x: our own name, never input
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
 
 
 def _environment(workdir: Path, database_url: str) -> dict[str, str]:
@@ -203,6 +226,8 @@ def _run_scale(root: Path, scale: int, args: argparse.Namespace, with_airflow: b
     finally:
         for process in reversed(running):
             process.stop()
+        if not args.keep:
+            _discard(workdir, database_url, created=len(args.scale_list) > 1)
 
 
 def main() -> int:
@@ -215,6 +240,8 @@ def main() -> int:
         for index, scale in enumerate(args.scale_list)
     ]
     print(f"all scales done in {time.monotonic() - started:.0f} s", flush=True)
+    if not args.keep:
+        shutil.rmtree(root, ignore_errors=True)
     clean = all(result.clean for run in runs for result in run.results.values())
     if not args.dry_run:
         args.out.write_text(report.render(runs, args=vars(args)))
