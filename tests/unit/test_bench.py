@@ -5,13 +5,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from bench import dataset, report
+from bench import bulk, dataset, report
 from bench.wrk import parse
+from sqlalchemy import create_engine, select
 
 from orchestrator_api.dags.parser import parse_file
+from orchestrator_api.models.run import DagRun, TaskInstance
 
 WRK_OUTPUT = """Running 2s test @ http://127.0.0.1:8080/api/v1/version
   2 threads and 8 connections
@@ -118,3 +121,40 @@ def test_dry_run_covers_both_seeding_paths_and_scales() -> None:
     assert "totals verified (12 DAGs, 24 runs, 240 task instances)" in done.stdout
     assert "## 2x against 1x (ours)" in done.stdout
     assert ("VACUUM ANALYZE" in done.stdout) == bool(server)
+
+
+def _rows(url: str) -> dict[str, list[dict[str, object]]]:
+    """Every run and task instance, without what differs between two writes of the same row."""
+    engine = create_engine(url)
+    varying = {"id", "updated_at", "queued_at"}
+    found = {}
+    with engine.connect() as conn:
+        for table, order in ((DagRun.__table__, "run_id"), (TaskInstance.__table__, "task_id")):
+            rows = conn.execute(select(table).order_by(table.c.run_id, table.c[order])).mappings()
+            found[table.name] = [{k: v for k, v in row.items() if k not in varying} for row in rows]
+    engine.dispose()
+    return found
+
+
+def test_bulk_seeding_writes_the_rows_the_api_writes(client, admin, dag_folder, database) -> None:
+    """``bench/bulk.py`` stands in for ``POST /dags/{id}/dagRuns`` at 10x: the same DAG's runs written
+    both ways must be the same rows (data intervals, task instance fields, priority weights...)."""
+    dag_folder({"bench_00003.yaml": dataset.dag_yaml(3)})
+    for number in range(3):
+        body = {
+            "dag_run_id": f"bench_{number:03d}",
+            "logical_date": (dataset.START + timedelta(days=number)).isoformat(),
+        }
+        response = client.post("/api/v1/dags/bench_00003/dagRuns", json=body, auth=admin)
+        assert response.status_code == 200, response.text
+    through_api = _rows(database)
+    for number in range(3):
+        response = client.delete(f"/api/v1/dags/bench_00003/dagRuns/bench_{number:03d}", auth=admin)
+        assert response.status_code == 204
+    assert _rows(database) == {"dag_run": [], "task_instance": []}
+
+    assert bulk.seed_runs(database, 3, dataset.START, triggered_by=admin[0]) == 3
+
+    in_bulk = _rows(database)
+    assert len(in_bulk["task_instance"]) == 3 * dataset.TASKS_PER_DAG
+    assert in_bulk == through_api
