@@ -1,20 +1,25 @@
-"""``--airflow``: a real Airflow 2.10.5 webserver beside ours, seeded the same way, for the ratio column.
+"""``--airflow``: a real Airflow 2.10.5 webserver beside ours, seeded with the same dataset (ratio column).
 
 The Airflow venv is the compat harness's (``compat/install_airflow.py``: cached, installed once); the
-webserver is started by ``compat/servers.py`` over the same generated YAML DAGs, translated to Python.
-Runs are triggered through Airflow's own ``POST /dags/{dag_id}/dagRuns`` (which creates their task
-instances, as ours does); the task instance states are spread by SQL, as for our database.
+webserver is started by ``compat/servers.py`` (its own gunicorn, ``workers`` workers, the basic-auth API
+backend, SQLite) after ``airflow db migrate``, ``users create`` and ``airflow dags reserialize`` over the
+generated YAML DAGs translated to Python. The runs and task instances are then written into its metadata
+database by ``bench/airflow_seed.py``, run by the Airflow venv's own Python with Airflow's models (the rows
+its trigger endpoint writes); the task instance states are spread by SQL, as for our database.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import time
 from pathlib import Path
 
 from bench import dataset
 from bench.servers import Process
 
 Headers = dict[str, dict[str, str]]
+SEED_SCRIPT = Path(__file__).with_name("airflow_seed.py")
 
 
 def spread_states(database: Path) -> None:
@@ -30,22 +35,47 @@ def spread_states(database: Path) -> None:
 
 
 def start_seeded_airflow(
-    workdir: Path, dags: int, runs_per_dag: int, workers: int
+    workdir: Path, runs_per_dag: int, workers: int, timings: dict[str, float]
 ) -> tuple[Process, Headers]:
-    """Install (once) and start Airflow on the benchmark's DAG files, then trigger the same runs."""
-    from compat.install_airflow import ensure_airflow
+    """Install (once) and start Airflow on the benchmark's DAG files, then write the same runs into its
+    database; ``timings`` gets the seconds each phase took."""
+    from compat.install_airflow import airflow_bin, ensure_airflow
     from compat.servers import ADMIN, start_airflow
 
+    started = time.monotonic()
     ensure_airflow()
+    timings["install"] = time.monotonic() - started
+    started = time.monotonic()
+    # migrate, users create, dags reserialize, then the webserver until /health answers
     server = start_airflow(workdir, workdir / "dags", workers=workers)
+    timings["dags"] = time.monotonic() - started
     if server.process is None or server.log is None:
         raise RuntimeError("the Airflow webserver did not start")
     process = Process("airflow", server.url, server.process, server.log)
     try:
-        basic = dataset.basic_auth(ADMIN["username"], ADMIN["password"])
-        dataset.trigger_runs(server.url, basic, dags, runs_per_dag)
+        started = time.monotonic()
+        done = subprocess.run(
+            # -P: the script's folder (bench/, which holds this module, airflow.py) must not shadow Airflow
+            [
+                str(airflow_bin("python")),
+                "-P",
+                str(SEED_SCRIPT),
+                str(runs_per_dag),
+                dataset.START.isoformat(),
+            ],
+            env=server.env,
+            check=False,
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode:
+            raise RuntimeError(f"bench/airflow_seed.py failed:\n{done.stderr[-3000:]}")
+        timings["runs"] = time.monotonic() - started
+        print(f"airflow: runs and task instances written: {done.stdout.strip()}", flush=True)
+        started = time.monotonic()
         spread_states(server.home / "airflow.db")
+        timings["states"] = time.monotonic() - started
     except BaseException:
         process.stop()
         raise
-    return process, {"none": {}, "basic": basic}
+    return process, {"none": {}, "basic": dataset.basic_auth(ADMIN["username"], ADMIN["password"])}

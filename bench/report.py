@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import platform
 import subprocess
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import version
 from typing import Any
@@ -69,17 +70,96 @@ def _table(results: Results, connections: int, airflow: bool) -> list[str]:
     return lines
 
 
-def render(
-    results: Results,
-    memory: dict[str, float],
-    timings: dict[str, float],
-    *,
-    args: dict[str, Any],
-    database_url: str,
-) -> str:
-    backend = database_url.split(":", 1)[0].split("+", 1)[0]
-    airflow = any(server == "airflow" for (server, *_rest) in results)
-    connections = sorted({count for (_s, _n, _a, count) in results})
+@dataclass
+class ScaleRun:
+    """One scale's dataset, how it was seeded, and what was measured on it."""
+
+    scale: int
+    dags: int
+    runs_per_dag: int
+    seed: str  # "api" or "bulk"
+    database_url: str
+    timings: dict[str, float]
+    airflow_timings: dict[str, float]
+    results: Results
+    memory: dict[str, float]
+
+    @property
+    def backend(self) -> str:
+        return self.database_url.split(":", 1)[0].split("+", 1)[0]
+
+
+def _seeding(run: ScaleRun) -> list[str]:
+    runs = run.dags * run.runs_per_dag
+    how = (
+        "through `POST /dags/{id}/dagRuns`, one request per run"
+        if run.seed == "api"
+        else "in bulk by the server's own trigger code (`bench/bulk.py`)"
+    )
+    lines = [
+        f"- Dataset: {run.backend}; {run.dags} DAGs x 10 tasks, {runs} runs, {runs * 10} task instances",
+        f"- Seeding ours: DAG files + `dags sync` {run.timings.get('dags', 0):.0f} s; runs {how} "
+        f"{run.timings.get('runs', 0):.0f} s; task instance states by SQL "
+        f"{run.timings.get('states', 0):.1f} s"
+        + (f"; `VACUUM ANALYZE` {run.timings['vacuum']:.0f} s" if "vacuum" in run.timings else ""),
+    ]
+    if run.airflow_timings:
+        t = run.airflow_timings
+        lines.append(
+            f"- Seeding Airflow: `db migrate`, `users create`, `dags reserialize` of the same DAGs as Python "
+            f"files and webserver start {t.get('dags', 0):.0f} s; runs and task instances with Airflow's "
+            f"models in its venv (`bench/airflow_seed.py`) {t.get('runs', 0):.0f} s; states by SQL "
+            f"{t.get('states', 0):.1f} s"
+        )
+    return lines
+
+
+def _scale_section(run: ScaleRun, level: str) -> list[str]:
+    airflow = any(server == "airflow" for (server, *_rest) in run.results)
+    lines = [*_seeding(run), ""]
+    for count in sorted({count for (_s, _n, _a, count) in run.results}):
+        lines += [f"{level} {count} connection{'s' if count > 1 else ''}", ""]
+        lines += _table(run.results, count, airflow)
+        lines.append("")
+    dirty = [key for key, result in run.results.items() if not result.clean]
+    lines += [
+        f"{level} Errors and memory",
+        "",
+        f"- wrk runs with socket errors or non-2xx answers: {len(dirty)} of {len(run.results)}",
+        "- Resident memory after the run (master + workers): "
+        + ", ".join(f"{name} {mib:.0f} MiB" for name, mib in run.memory.items()),
+        "",
+    ]
+    return lines
+
+
+def _comparison(base: ScaleRun, other: ScaleRun) -> list[str]:
+    """Each of our figures at ``other``'s scale against ``base``'s (the issue's target: within 20 %)."""
+    lines = [
+        f"## {other.scale}x against {base.scale}x (ours)",
+        "",
+        f"| `GET /api/v1/...` | auth | connections | {base.scale}x req/s (p99 ms) | "
+        f"{other.scale}x req/s (p99 ms) | {other.scale}x / {base.scale}x | within 20 % |",
+        "|---|---|---:|---:|---:|---:|---|",
+    ]
+    for (server, name, auth, count), first in base.results.items():
+        if server != "orchestrator-api":
+            continue
+        second = other.results.get((server, name, auth, count))
+        ratio = (
+            second.requests_per_second / first.requests_per_second
+            if second and first.requests_per_second
+            else 0
+        )
+        verdict = "yes" if ratio >= 0.8 else f"**no ({(ratio - 1) * 100:.0f} %)**"
+        lines.append(
+            f"| `{name}` | {auth} | {count} | {_cell(first)} | {_cell(second)} | {ratio:.2f}x | {verdict} |"
+        )
+    return [*lines, ""]
+
+
+def render(runs: list[ScaleRun], *, args: dict[str, Any]) -> str:
+    """The whole report: one section per scale (a single scale keeps the flat layout), then comparisons."""
     lines = [
         "# Benchmark results",
         "",
@@ -90,29 +170,30 @@ def render(
         f"- Versions: Python {platform.python_version()}, connexion {version('connexion')}, "
         f"SQLAlchemy {version('sqlalchemy')}, gunicorn {version('gunicorn')}, uvicorn {version('uvicorn')}, "
         f"{_wrk_version()}",
-        f"- Database: {backend}; {args['dags']} DAGs x 10 tasks, {args['dags'] * args['runs_per_dag']} runs, "
-        f"{args['dags'] * args['runs_per_dag'] * 10} task instances",
-        f"- Seeding: DAG files + `dags sync` {timings.get('dags', 0):.0f} s; runs through "
-        f"`POST /dags/{{id}}/dagRuns` {timings.get('runs', 0):.0f} s; task instance states by SQL "
-        f"{timings.get('states', 0):.1f} s (see `bench/dataset.py`)",
         f"- Servers: `orchestrator-api serve --workers {args['workers']}` (production settings); the ceiling "
         f"(`bench/ceiling`, bare connexion, same statements and JSON fields, no auth) under gunicorn with "
-        f"{args['workers']} uvicorn workers",
+        f"{args['workers']} uvicorn workers"
+        + (
+            f"; Airflow 2.10.5's own `airflow webserver --workers {args['workers']}` (gunicorn), "
+            "basic-auth API backend, SQLite"
+            if any(run.airflow_timings for run in runs)
+            else ""
+        ),
         f"- Each cell: wrk `-d{round(args['seconds'])}s --latency`, best of {args['passes']} interleaved "
-        "pass(es); requests per second, p99 latency in ms in brackets",
-        "",
+        "pass(es); requests per second, p99 latency in ms in brackets. Every server's list totals are "
+        "checked against the dataset before it is measured",
     ]
-    for count in connections:
-        lines += [f"## {count} connection{'s' if count > 1 else ''}", ""]
-        lines += _table(results, count, airflow)
+    if len(runs) == 1:
+        lines += _scale_section(runs[0], "##")
+    else:
         lines.append("")
-    dirty = [key for key, result in results.items() if not result.clean]
-    lines += [
-        "## Errors and memory",
-        "",
-        f"- wrk runs with socket errors or non-2xx answers: {len(dirty)} of {len(results)}",
-        "- Resident memory after the run (master + workers): "
-        + ", ".join(f"{name} {mib:.0f} MiB" for name, mib in memory.items()),
-        "",
-    ]
+        for run in runs:
+            lines += [f"## {run.scale}x", "", *_scale_section(run, "###")]
+        for run in runs[1:]:
+            lines += _comparison(runs[0], run)
+    if runs and runs[0].backend == "sqlite":
+        lines += [
+            "PostgreSQL figures: [`RESULTS-postgres.md`](RESULTS-postgres.md) (`make bench-postgres`).",
+            "",
+        ]
     return "\n".join(lines)
