@@ -42,6 +42,14 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# The benchmark's servers run from a virtualenv with the production dependencies only.
+SERVE_VENV ?= .venv-serve
+$(SERVE_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(SERVE_VENV)
+	$(SERVE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(SERVE_VENV)/bin/python -m pip install --quiet -e .
+	@touch $@
+
 install-test: $(VENV)/.installed-test
 
 run: install
@@ -99,14 +107,14 @@ sdk: install-test
 # on an empty PostgreSQL database instead of SQLite.
 BENCH_ARGS ?=
 # `make bench BENCH_ARGS="--scales 1"` skips the 10x part; `--dags 100` shrinks everything.
-bench: install-test
-	$(BIN)/python -m bench --scales 1,10 --airflow $(BENCH_ARGS)
+bench: install-test $(SERVE_VENV)/.installed
+	BENCH_SERVER_PYTHON=$(SERVE_VENV)/bin/python $(BIN)/python -m bench --scales 1,10 --airflow $(BENCH_ARGS)
 	$(BIN)/python -m bench.execution
 
 # A throwaway cluster from scripts/pg-cluster (installs the Debian package when missing); add
 # BENCH_ARGS="--scales 1,10" for the 10x comparison on PostgreSQL too (each scale gets its own database).
-bench-postgres: install-test
-	scripts/pg-cluster run sh -c 'BENCH_DATABASE_URL="$$ORCHESTRATOR_API_TEST_DATABASE_URL" exec $(BIN)/python -m bench --out bench/RESULTS-postgres.md $(BENCH_ARGS)'
+bench-postgres: install-test $(SERVE_VENV)/.installed
+	BENCH_SERVER_PYTHON=$(SERVE_VENV)/bin/python scripts/pg-cluster run sh -c 'BENCH_DATABASE_URL="$$ORCHESTRATOR_API_TEST_DATABASE_URL" exec $(BIN)/python -m bench --out bench/RESULTS-postgres.md $(BENCH_ARGS)'
 
 # Not part of `make test`: installs apache-airflow==2.10.5 into a cached venv (minutes, once), then runs a real
 # Airflow webserver beside ours and compares their answers. Exits 1 while undocumented differences remain.
@@ -118,4 +126,4 @@ docker:
 	docker run --rm -p $(PORT):8080 -e ORCHESTRATOR_API_PASSWORD orchestrator-api
 
 clean:
-	rm -rf $(VENV) var build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(SERVE_VENV) var build .pytest_cache .mypy_cache .ruff_cache

@@ -16,6 +16,12 @@ from pathlib import Path
 import httpx
 
 
+SERVER_PYTHON = os.environ.get("BENCH_SERVER_PYTHON") or sys.executable
+"""The interpreter the measured servers run under. ``make bench`` points it at a virtualenv holding only the
+production dependencies (``.venv-serve``), so memory figures are not inflated by test tools that the
+bench's own environment imports (httpx's optional command line pulls in rich and pygments)."""
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -76,13 +82,13 @@ def _spawn(name: str, command: list[str], env: dict[str, str], log: Path, port: 
 def start_server(env: dict[str, str], log: Path, workers: int) -> Process:
     """The production command, with its production settings (no recycling unless configured)."""
     port = free_port()
-    command = [sys.executable, "-m", "orchestrator_api.cli", "serve", "--bind", f"127.0.0.1:{port}"]
+    command = [SERVER_PYTHON, "-m", "orchestrator_api.cli", "serve", "--bind", f"127.0.0.1:{port}"]
     return _spawn("orchestrator-api", [*command, "--workers", str(workers)], env, log, port)
 
 
 def start_ceiling(env: dict[str, str], log: Path, workers: int) -> Process:
     """The bare connexion app of ``bench/ceiling`` on the same database."""
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+    command = [SERVER_PYTHON, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
     command += ["--worker-class", "uvicorn_worker.UvicornWorker", "--log-level", "warning"]
     return _spawn("ceiling", [*command, "bench.ceiling.app:app"], env, log, port)
