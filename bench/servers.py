@@ -15,7 +15,6 @@ from pathlib import Path
 
 import httpx
 
-
 SERVER_PYTHON = os.environ.get("BENCH_SERVER_PYTHON") or sys.executable
 """The interpreter the measured servers run under. ``make bench`` points it at a virtualenv holding only the
 production dependencies (``.venv-serve``), so memory figures are not inflated by test tools that the
