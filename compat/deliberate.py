@@ -25,10 +25,6 @@ class Deliberate:
 LAST_ADMIN = (
     "The last active Admin cannot be deleted, deactivated or demoted (409): it would lock everyone out."
 )
-NO_SCHEDULER = (
-    "This service runs no scheduler or triggerer; get_health reports them as null instead of a stale "
-    "'unhealthy' (README: Where we answer differently)."
-)
 URL_SAFE = (
     "Pool names, variable keys and connection ids are letters, digits, _ . - so each is safe in a URL path "
     "(Airflow accepts names its own GET/PATCH/DELETE URLs cannot address)."
@@ -98,9 +94,6 @@ DELIBERATE: tuple[Deliberate, ...] = (
     Deliberate("get_task*", "body*extra_links*module_path", LINK_MODULE),
     Deliberate("delete_pool: 409 a pool in use", "*", POOL_IN_USE),
     Deliberate("delete_user: the only Admin", "*", LAST_ADMIN),
-    Deliberate("get_health: ok", "body.scheduler.*", NO_SCHEDULER),
-    Deliberate("get_health: ok", "body.triggerer.*", NO_SCHEDULER),
-    Deliberate("get_health: ok", "body.dag_processor*", NO_SCHEDULER),
     Deliberate("*: 400 name not URL-safe", "*", URL_SAFE),
     Deliberate("get_xcom_entry: deserialize", "*", XCOM_JSON),
     Deliberate("get_extra_links: *", "body*", EXTRA_LINKS),
