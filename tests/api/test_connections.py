@@ -118,7 +118,7 @@ def test_post_connection_refuses_non_json(client, admin):
     response = client.post(
         URL, content=b"connection_id=x", headers={"Content-Type": "text/plain"}, auth=admin
     )
-    assert_problem(response, 415)
+    assert_problem(response, 415, framework=True)
 
 
 def test_post_connection_needs_credentials_and_create_permission(client, viewer):

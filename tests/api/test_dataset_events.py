@@ -224,7 +224,7 @@ def test_create_event_errors(client, admin, viewer, example_dags):
         headers={"Content-Type": "text/plain"},
         auth=admin,
     )
-    assert_problem(not_json, 415)
+    assert_problem(not_json, 415, framework=True)
     assert client.get("/api/v1/datasets/events", auth=admin).json()["total_entries"] == 0
     logged = client.get("/api/v1/eventLogs?event=api.create_dataset_event", auth=admin).json()
     assert logged["total_entries"] == 0

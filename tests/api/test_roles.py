@@ -48,13 +48,22 @@ def test_list_roles_answers_the_default_roles_with_their_grants(client, admin):
 
 
 def test_list_roles_pages_and_orders(client, admin):
-    first = client.get("/api/v1/roles?limit=2&order_by=-name", auth=admin).json()
-    assert [r["name"] for r in first["roles"]] == ["Viewer", "User"]
+    first = client.get("/api/v1/roles?limit=2&order_by=name", auth=admin).json()
+    assert [r["name"] for r in first["roles"]] == ["Admin", "Op"]
     assert first["total_entries"] == 5
     last = client.get("/api/v1/roles?limit=2&offset=4&order_by=name", auth=admin).json()
     assert [r["name"] for r in last["roles"]] == ["Viewer"]
-    by_id = client.get("/api/v1/roles?order_by=-role_id", auth=admin).json()
-    assert [r["name"] for r in by_id["roles"]] == list(reversed(ROLES)), "newest first"
+    by_id = client.get("/api/v1/roles?order_by=role_id", auth=admin).json()
+    assert [r["name"] for r in by_id["roles"]] == list(ROLES), "oldest first"
+
+
+@pytest.mark.parametrize("order_by", ["-name", "-role_id"])
+def test_list_roles_refuses_descending_order_as_airflow(client, admin, order_by):
+    body = assert_problem(client.get(f"/api/v1/roles?order_by={order_by}", auth=admin), 400)
+    assert body["title"] == "Bad Request"
+    assert body["detail"] == (
+        f"Ordering with {order_by!r} is disallowed or the attribute does not exist on the model"
+    )
 
 
 @pytest.mark.parametrize("query", ["order_by=id", "limit=-1", "offset=-2", "order_by=name,actions"])
@@ -298,6 +307,6 @@ def test_a_role_with_every_web_ui_grant_may_call_nothing_new(client, admin, make
     for path, resource in [("/dags", "DAGs"), ("/pools", "Pools"), ("/users", "Users"), ("/slaMisses", None)]:
         response = client.get(f"/api/v1{path}", auth=menus)
         if resource is None:
-            assert_problem(response, 404)
+            assert_problem(response, 404, framework=True)
         else:
             assert_problem(response, 403, resource)
