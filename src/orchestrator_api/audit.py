@@ -123,6 +123,7 @@ def record_refused(row: Mapping[str, Any]) -> None:
     change the answer the caller gets.
     """
     entry = _entry(row, flask.g.pop("audit_notes", {}))
+    db.discard_request_work()
     try:
         with db.session_factory()() as session, session.begin():
             session.add(entry)

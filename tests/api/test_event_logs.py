@@ -260,3 +260,11 @@ def test_a_refused_change_keeps_its_secrets_out_of_the_audit_row(client, admin):
     assert_problem(client.patch("/api/v1/variables/api_token", json={"value": "s3cr3t"}, auth=admin), 404)
     [(_, _, extra)] = recorded(client, admin, "api.variable.edit")
     assert extra == {"value": "***"}
+
+
+def test_a_refusal_after_a_write_is_recorded_too(client, admin, example_dags):
+    # The handler deletes nothing and then refuses: its statement ran in the request's transaction first.
+    uri = "s3%3A%2F%2Fwarehouse%2Fsales%2Ffact_sales"
+    assert_problem(client.delete(f"/api/v1/datasets/queuedEvent/{uri}", auth=admin), 404)
+    expected = [(None, None, {"uri": "s3://warehouse/sales/fact_sales"})]
+    assert recorded(client, admin, "api.delete_dataset_queued_events") == expected
