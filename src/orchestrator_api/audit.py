@@ -92,7 +92,10 @@ def pending(operation_id: str, principal: Principal | None) -> dict[str, Any]:
         extra = {**fields, **(json_body or {})}
     if "is_paused" in query:
         extra["is_paused"] = query["is_paused"] == "false"  # sic: Airflow records the opposite
-    masked = mask_secrets(extra)
+    try:
+        masked = mask_secrets(extra)
+    except RecursionError:  # a body nested too deep to inspect keeps none of its values
+        masked = dict.fromkeys(extra, MASK)
     path_key = path.get("variable_key")
     if isinstance(path_key, str) and is_sensitive(path_key) and "value" in masked:
         masked["value"] = MASK  # PATCH /variables/{secret_key} with a body that does not repeat the key
@@ -162,6 +165,8 @@ def _connection_extra(text: str) -> Any:
         parsed = json.loads(text)
     except ValueError:
         return NON_JSON_EXTRA
+    except RecursionError:  # nested too deep to inspect: judged as a whole, like the answer's extra
+        return MASK
     return parsed if isinstance(parsed, dict) else text
 
 
