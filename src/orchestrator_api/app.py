@@ -57,7 +57,7 @@ def _require_routed_operation() -> None:
     try:
         connexion_context.operation.operation_id  # noqa: B018  # raises when connexion did not route it
     except RuntimeError:
-        raise HTTPException(404) from None
+        raise problems.NotFound(detail="No resource at this path") from None
 
 
 def _root() -> werkzeug.Response:
