@@ -192,6 +192,9 @@ def _markdown(document: dict[str, Any], by_operation: dict[str, list[dict[str, A
         "- Lists whose order is database order or a Python set's in Airflow, compared as sets: "
         + ", ".join(f"`{k}`" for k in sorted(normalize.UNORDERED_KEYS)),
         "- A problem's `type` URL base (each server's docs); the `#section/Errors/...` fragment is compared.",
+        "- A role's permissions on our extensions' resources ("
+        + ", ".join(f"`{k}`" for k in sorted(normalize.EXTENSION_RESOURCES))
+        + "), which Airflow has no such resource for, as a plugin's views would add theirs.",
         "",
         "## Operations",
         "",

@@ -21,13 +21,21 @@ FRAGMENTS = {
 }
 
 
-def assert_problem(response: Any, status: int, detail_contains: str | None = None) -> dict[str, Any]:
-    """The response is a problem with ``status``, the matching type fragment and (optionally) detail text."""
+def assert_problem(
+    response: Any, status: int, detail_contains: str | None = None, *, framework: bool = False
+) -> dict[str, Any]:
+    """The response is a problem with ``status``, the matching type fragment and (optionally) detail text.
+
+    ``framework``: an error of routing or media-type negotiation, whose type is ``about:blank`` (Airflow's).
+    """
     assert response.status_code == status, (response.status_code, response.text)
     assert response.headers["content-type"].startswith("application/problem+json"), response.headers
     body: dict[str, Any] = response.json()
     assert body["status"] == status
-    assert body["type"].endswith(f"#section/Errors/{FRAGMENTS[status]}"), body["type"]
+    if framework:
+        assert body["type"] == "about:blank", body["type"]
+    else:
+        assert body["type"].endswith(f"#section/Errors/{FRAGMENTS[status]}"), body["type"]
     assert body["title"]
     assert body["detail"]
     assert body["instance"].startswith("/")

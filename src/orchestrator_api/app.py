@@ -35,24 +35,17 @@ from orchestrator_api.middleware import (
 from orchestrator_api.operations import add_outer_middlewares
 from orchestrator_api.operations.metrics import MetricsEndpoint
 from orchestrator_api.operations.routes import RouteNames
-from orchestrator_api.redaction import redact_path
 from orchestrator_api.resolver import OperationResolver
 from orchestrator_api.security.encryption import UndecryptableSecret
-from orchestrator_api.spec import allowed_methods, load_spec, operations
+from orchestrator_api.spec import load_spec, operations
 from orchestrator_api.validation import VALIDATOR_MAP
 
 API_BASE = "/api/v1"
 
 
 def _reraise_werkzeug(exc: werkzeug.exceptions.HTTPException) -> flask.Response:
-    """Routing errors inside Flask become our problems; 405 keeps its ``Allow`` header."""
-    if isinstance(exc, werkzeug.exceptions.MethodNotAllowed):
-        allowed = ", ".join(allowed_methods(flask.request.path))
-        raise problems.MethodNotAllowed(
-            detail=f"{flask.request.method} is not allowed here; use {allowed}", headers={"Allow": allowed}
-        )
-    if isinstance(exc, werkzeug.exceptions.NotFound):
-        raise problems.NotFound(detail=f"No resource at {redact_path(flask.request.path)}")
+    """Routing errors inside Flask become the framework's problems (``problems.handle_http_exception``:
+    Airflow's sentences, type about:blank, 405 with its ``Allow`` header)."""
     raise HTTPException(exc.code or 500, detail=exc.description)
 
 

@@ -1,25 +1,33 @@
-"""The audit trail: every successful mutating operation writes one event-log row, in the same transaction.
+"""The audit trail: every mutating request that passes authentication, authorization and the spec's
+validation writes one event-log row, as Airflow's ``action_logging`` does, even when its handler refuses it.
 
-The resolver calls :func:`record` after a handler returns; handlers that know more (the logical date of the
-run they touched, how many rows changed) add it with :func:`annotate`. Secrets never reach the row: every
-argument goes through :func:`~orchestrator_api.redaction.mask_secrets`.
+The resolver builds the row with :func:`pending` before the handler runs, then :func:`record` adds it to the
+request's transaction (a change and its row commit together), or :func:`record_refused` writes it on its
+own when the handler raised (the request's transaction is rolled back). Handlers of extensions that know
+more add it with :func:`annotate`. Secrets never reach the row: it goes through
+:func:`~orchestrator_api.redaction.mask_secrets`.
 """
 
 from __future__ import annotations
 
 import getpass
 import json
+import logging
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 import flask
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from orchestrator_api import db
 from orchestrator_api.models.event_log import EventLog
-from orchestrator_api.redaction import mask_secrets
+from orchestrator_api.redaction import MASK, is_sensitive, mask_secrets
 from orchestrator_api.security.principal import Principal
+from orchestrator_api.timeutil import parse_datetime
+
+log = logging.getLogger(__name__)
 
 # The `event` each mutating operation is recorded under: Airflow 2.10.5's names, so an audit dashboard that
 # filters on them finds our rows too. Airflow names an event after its handler function (= the operationId)
@@ -43,12 +51,15 @@ def event_name(operation_id: str) -> str:
     return EVENT_NAMES.get(operation_id, f"api.{operation_id}")
 
 
-# Arguments that identify what was acted on get their own columns; the rest go to `extra`.
-_COLUMNS = {"dag_id": "dag_id", "dag_run_id": "run_id", "task_id": "task_id", "map_index": "map_index"}
+# Query and path parameters Airflow keeps out of `extra` (the first four have columns of their own).
+_NOT_EXTRA = frozenset(
+    {"dag_id", "task_id", "dag_run_id", "run_id", "execution_date", "is_paused", "csrf_token", "_csrf_token"}
+)
+NON_JSON_EXTRA = "Encountered non-JSON in `extra` field"
 
 
 def annotate(**fields: Any) -> None:
-    """Add details to this request's audit row (``execution_date=...``, ``detail=...``).
+    """Add details to an extension's audit row (``detail=...``, ``dag_id=...``, ``execution_date=...``).
 
     ``owner=`` names the actor of an operation that authenticates in its handler rather than through a
     security scheme (a trigger token in the path), where the resolver has no principal to record.
@@ -57,34 +68,106 @@ def annotate(**fields: Any) -> None:
     notes.update(fields)
 
 
-def record(operation_id: str, principal: Principal | None, arguments: Mapping[str, Any]) -> EventLog:
-    """Add the event-log row for ``operation_id`` to the request's session."""
-    notes: dict[str, Any] = flask.g.pop("audit_notes", {})
-    columns: dict[str, Any] = {}
-    extra: dict[str, Any] = {}
-    for name, value in arguments.items():
-        column = _COLUMNS.get(name)
-        if column and value is not None and value != "~":
-            columns[column] = value
-        elif name == "task_try_number":
-            columns["try_number"] = value
-        else:
-            extra[name] = _jsonable(value)
-    if "detail" in notes:
-        extra["detail"] = _jsonable(notes["detail"])
-    execution_date = notes.get("execution_date")
-    owner = principal.username if principal else notes.get("owner")
-    entry = EventLog(
-        event=event_name(operation_id),
-        owner=owner,
-        owner_display_name=owner,
-        execution_date=execution_date if isinstance(execution_date, datetime) else None,
-        extra=json.dumps(mask_secrets(extra), sort_keys=True, default=str) if extra else None,
-        **{k: v for k, v in notes.items() if k in {"dag_id", "run_id", "task_id", "map_index", "try_number"}},
-        **{k: v for k, v in columns.items() if k not in notes},
-    )
+def pending(operation_id: str, principal: Principal | None) -> dict[str, Any]:
+    """The event-log row of this request, as Airflow's ``action_logging`` builds it before the handler runs.
+
+    ``extra`` holds the query and path parameters (bar the identifying ones) and the JSON body's top-level
+    fields; variable and connection events hold only the body. Secrets are masked (Airflow keeps a
+    variable's value when its key is not named in the body; we never do).
+    """
+    request = flask.request
+    query = dict(request.args.items(multi=True))  # a repeated parameter: the last value, as Airflow
+    path = dict(request.view_args or {})
+    params = {**query, **path}
+    fields = {k: v for k, v in params.items() if k not in _NOT_EXTRA}
+    body = request.get_json(silent=True) if request.is_json else None
+    json_body = body if isinstance(body, dict) and body else None
+    event = event_name(operation_id)
+    extra: dict[str, Any]
+    if event.startswith(("api.variable.", "api.connection.")):
+        extra = dict(json_body) if json_body is not None else fields
+        if event.startswith("api.connection.") and isinstance(extra.get("extra"), str) and extra["extra"]:
+            extra["extra"] = _connection_extra(extra["extra"])
+    else:
+        extra = {**fields, **(json_body or {})}
+    if "is_paused" in query:
+        extra["is_paused"] = query["is_paused"] == "false"  # sic: Airflow records the opposite
+    try:
+        masked = mask_secrets(extra)
+    except RecursionError:  # a body nested too deep to inspect keeps none of its values
+        masked = dict.fromkeys(extra, MASK)
+    path_key = path.get("variable_key")
+    if isinstance(path_key, str) and is_sensitive(path_key) and "value" in masked:
+        masked["value"] = MASK  # PATCH /variables/{secret_key} with a body that does not repeat the key
+    run_id = params.get("run_id") or params.get("dag_run_id")
+    return {
+        "event": event,
+        "owner": principal.username if principal else None,
+        "dag_id": params.get("dag_id"),
+        "task_id": params.get("task_id"),
+        "run_id": run_id,
+        "execution_date": _execution_date(query.get("execution_date")),
+        "extra": masked,
+    }
+
+
+def record(row: Mapping[str, Any]) -> EventLog:
+    """Add ``row`` (from :func:`pending`, with this request's notes) to the request's session."""
+    entry = _entry(row, flask.g.pop("audit_notes", {}))
     db.session().add(entry)
     return entry
+
+
+def record_refused(row: Mapping[str, Any]) -> None:
+    """Write ``row`` for a request its handler refused, in a transaction of its own.
+
+    The request's transaction is rolled back, yet Airflow has the attempt in its event log (it writes the
+    row before the handler runs), so it is committed here, apart. A database that cannot take it does not
+    change the answer the caller gets.
+    """
+    entry = _entry(row, flask.g.pop("audit_notes", {}))
+    db.discard_request_work()
+    try:
+        with db.session_factory()() as session, session.begin():
+            session.add(entry)
+    except SQLAlchemyError as exc:
+        log.warning("audit row of a refused %s not written: %s", row["event"], type(exc).__name__)
+
+
+def _entry(row: Mapping[str, Any], notes: Mapping[str, Any]) -> EventLog:
+    extra = dict(row["extra"])
+    if "detail" in notes:
+        extra["detail"] = _jsonable(notes["detail"])
+    owner = row["owner"] or notes.get("owner")
+    columns = {k: notes.get(k) or row[k] for k in ("dag_id", "task_id", "run_id")}
+    return EventLog(
+        event=row["event"],
+        owner=owner,
+        owner_display_name=owner,
+        execution_date=notes.get("execution_date") or row["execution_date"],
+        extra=json.dumps(_jsonable(extra), default=str),
+        **columns,
+    )
+
+
+def _execution_date(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return parse_datetime(value)
+    except ValueError:
+        return None  # Airflow logs the failure and leaves the column empty
+
+
+def _connection_extra(text: str) -> Any:
+    """A connection's ``extra`` in the audit row: the object it holds, masked, as Airflow records it."""
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        return NON_JSON_EXTRA
+    except RecursionError:  # nested too deep to inspect: judged as a whole, like the answer's extra
+        return MASK
+    return parsed if isinstance(parsed, dict) else text
 
 
 def record_command(session: Session, event: str, *, dag_id: str | None, detail: Mapping[str, Any]) -> None:

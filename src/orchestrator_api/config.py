@@ -105,6 +105,14 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("TEST_CONNECTION", _bool, "false", "api", "Allow `POST /connections/test` to open connections."),
     Setting(
+        "ENABLE_XCOM_DESERIALIZE_SUPPORT",
+        _bool,
+        "false",
+        "api",
+        "Answer `get_xcom_entry` with `deserialize=true` (Airflow's "
+        "`[api] enable_xcom_deserialize_support`); off: that request is a 400, as in Airflow.",
+    ),
+    Setting(
         "VALIDATE_RESPONSES",
         _bool,
         "false",
@@ -211,6 +219,7 @@ class Settings:
     fernet_key: str
     expose_config: str
     test_connection: bool
+    enable_xcom_deserialize_support: bool
     validate_responses: bool
     docs_url: str
     auth_cache_ttl: int

@@ -110,6 +110,14 @@ def commit_request_session(response: flask.Response) -> flask.Response:
     return response
 
 
+def discard_request_work() -> None:
+    """Roll the request's session back now, for a request that is refused: nothing of it may commit, and
+    its locks (SQLite's database lock after a write) must not keep the audit row of the refusal waiting."""
+    current: Session | None = flask.g.get("db_session")
+    if current is not None:
+        current.rollback()
+
+
 def close_request_session(_exc: BaseException | None) -> None:
     """``teardown_request``: close the session; anything not committed is rolled back."""
     current: Session | None = flask.g.pop("db_session", None)

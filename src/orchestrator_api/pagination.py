@@ -10,6 +10,7 @@ Every page it cuts is remembered for the request (:func:`current_window`), so th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -95,6 +96,23 @@ def parse_order_by(
         )
     # NULL sorts as the largest value on every backend (SQLite's default is the opposite of PostgreSQL's).
     return column.desc().nulls_first() if term.startswith("-") else column.asc().nulls_last()
+
+
+# What an order_by value must look like to be repeated in Airflow's detail (see `ascending_only`).
+_REFUSED = "is disallowed or the attribute does not exist on the model"
+_NAME = re.compile(r"^-?[A-Za-z_][A-Za-z0-9_]{0,63}$")
+
+
+def ascending_only(order_by: str | None, sortable: Mapping[str, SortColumn]) -> str | None:
+    """``order_by`` when it names a sortable field as is; Airflow's 400 otherwise.
+
+    Airflow 2.10.5's user and role lists compare ``order_by`` with their allow-list as given, so every
+    descending ``-field`` is refused there; clients see the same answer here.
+    """
+    if order_by is None or order_by in sortable:
+        return order_by
+    shown = repr(order_by) if _NAME.match(order_by) else "the given field"
+    raise BadRequest(detail=f"Ordering with {shown} {_REFUSED}")
 
 
 def paginate(

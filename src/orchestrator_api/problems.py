@@ -4,7 +4,8 @@ Handlers raise ``NotFound(detail=...)`` and friends; everything else (connexion'
 security errors, routing 404/405, marshmallow errors, database conflicts, unexpected exceptions) is
 mapped here, so every error response has the same shape: ``type``, ``title``, ``status``, ``detail`` and
 ``instance``, served as ``application/problem+json``. The ``type`` URIs end in Airflow's fragments, so
-clients that switch on them keep working.
+clients that switch on them keep working; the framework's own errors (no such route, a method the route
+does not offer, a media type the operation does not take) carry ``about:blank``, as Airflow's do.
 """
 
 from __future__ import annotations
@@ -30,6 +31,14 @@ from orchestrator_api.spec import allowed_methods
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+# The `type` of the framework's errors, where Airflow sends no documented fragment either (RFC 7807 3.1).
+ABOUT_BLANK = "about:blank"
+# Airflow 2.10.5's details for them (werkzeug's fixed sentences, which name nothing the client sent).
+NO_ROUTE = (
+    "The requested URL was not found on the server. If you entered the URL manually please check your "
+    "spelling and try again."
+)
+NO_METHOD = "The method is not allowed for the requested URL."
 AUTHENTICATE_CHALLENGE = 'Basic realm="orchestrator-api", Bearer realm="orchestrator-api"'
 
 
@@ -176,11 +185,12 @@ def problem_response(
     headers: Mapping[str, str] | None = None,
     ext: Mapping[str, Any] | None = None,
     fragment: str | None = None,
+    type_uri: str | None = None,
 ) -> ConnexionResponse:
-    """Build the one problem body every error gets."""
+    """Build the one problem body every error gets (``type_uri`` replaces the documented type)."""
     cls = _BY_STATUS.get(status) or (BadRequest if status < 500 else Unknown)
     body: dict[str, Any] = {
-        "type": problem_type(fragment or cls.fragment),
+        "type": type_uri or problem_type(fragment or cls.fragment),
         "title": title or cls.default_title,
         "status": status,
         "detail": detail or title or cls.default_title,
@@ -231,8 +241,16 @@ def handle_problem(request: ConnexionRequest, exc: ProblemException) -> Connexio
     title = exc.title if isinstance(exc, ApiProblem) else None
     ext = exc.ext if isinstance(exc, ApiProblem) else None
     fragment = exc.fragment if isinstance(exc, ApiProblem) else None
+    type_uri = ABOUT_BLANK if status == 415 and not isinstance(exc, ApiProblem) else None
     return problem_response(
-        request, status, title=title, detail=detail, headers=exc.headers, ext=ext, fragment=fragment
+        request,
+        status,
+        title=title,
+        detail=detail,
+        headers=exc.headers,
+        ext=ext,
+        fragment=fragment,
+        type_uri=type_uri,
     )
 
 
@@ -240,14 +258,14 @@ def handle_http_exception(request: ConnexionRequest, exc: HTTPException) -> Conn
     """Starlette/werkzeug HTTP errors that reached the middleware (routing 404 and 405, mostly)."""
     headers = dict(exc.headers or {})
     detail = exc.detail if isinstance(exc.detail, str) else None
+    type_uri = None
     if exc.status_code == 404:
-        detail = f"No resource at {redact_path(request.url.path)}"
+        detail, type_uri = NO_ROUTE, ABOUT_BLANK
     elif exc.status_code == 405:
         # Routing only knows the first route that matched the path; the spec knows every method it offers.
-        allowed = ", ".join(allowed_methods(request.url.path))
-        headers["Allow"] = allowed
-        detail = f"{request.method} is not allowed here; allowed: {allowed}"
-    return problem_response(request, exc.status_code, detail=detail, headers=headers)
+        headers["Allow"] = ", ".join(allowed_methods(request.url.path))
+        detail, type_uri = NO_METHOD, ABOUT_BLANK
+    return problem_response(request, exc.status_code, detail=detail, headers=headers, type_uri=type_uri)
 
 
 def handle_validation_error(request: ConnexionRequest, exc: ValidationError) -> ConnexionResponse:

@@ -3,7 +3,7 @@
 Every module in the ``api`` package is scanned once; a function name may be used by one module only. An
 operationId without a function stops the app at boot (connexion raises), and ``unused_functions()`` lets a
 test find handlers no operation uses. Each resolved function is wrapped so that, before it runs, the one
-permission check applies, and after it succeeds, a mutating operation writes its audit row.
+permission check applies, and a mutating operation writes its audit row (see ``audit``).
 """
 
 from __future__ import annotations
@@ -92,14 +92,22 @@ def guarded(
             authorize(principal, operation_id, kwargs)
         elif needs_principal:
             raise RuntimeError(f"{operation_id} reached its handler without authentication")
+        row = audit.pending(operation_id, principal) if audited else None
         try:
-            result = function(*args, **kwargs)
-        except ValidationError as exc:
-            # A body the resource's schema refuses; the title is Airflow's for this operation.
-            raise BadRequest(title=INVALID_BODY, detail=describe_messages(exc.messages)) from None
-        if audited:
-            audit.record(operation_id, principal, kwargs)
+            try:
+                result = function(*args, **kwargs)
+            except ValidationError as exc:
+                # A body the resource's schema refuses; the title is Airflow's for this operation.
+                raise BadRequest(title=INVALID_BODY, detail=describe_messages(exc.messages)) from None
+        except Exception:
+            if row is not None:
+                audit.record_refused(row)  # logged all the same, as Airflow logs before running
+            raise
         response = as_response(result)
+        if row is not None and response.status_code >= 400:
+            audit.record_refused(row)  # a refusal answered rather than raised: rolled back all the same
+        elif row is not None:
+            audit.record(row)
         if lists:
             add_page_headers(response, result)
         return response

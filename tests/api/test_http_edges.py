@@ -79,12 +79,31 @@ def test_operations_that_negotiate_answer_406(client, admin):
     assert client.get("/api/v1/dags", headers={"Accept": "*/*"}, auth=admin).status_code == 200
 
 
+# Airflow 2.10.5's answers to a route or method it does not have (measured): werkzeug's sentences, type
+# about:blank.
+NO_ROUTE = (
+    "The requested URL was not found on the server. If you entered the URL manually please check your "
+    "spelling and try again."
+)
+NO_METHOD = "The method is not allowed for the requested URL."
+
+
 def test_unknown_paths_and_methods(client, admin):
-    assert_problem(client.get("/api/v1/nothing/here", auth=admin), 404)
-    assert_problem(client.get("/elsewhere", auth=admin), 404)
+    for path in ("/api/v1/nothing/here", "/elsewhere"):
+        body = assert_problem(client.get(path, auth=admin), 404, framework=True)
+        assert (body["title"], body["detail"]) == ("Not Found", NO_ROUTE)
     response = client.delete("/api/v1/health")
-    assert_problem(response, 405)
+    body = assert_problem(response, 405, framework=True)
+    assert (body["title"], body["detail"]) == ("Method Not Allowed", NO_METHOD)
     assert response.headers["allow"] == "HEAD, GET"
+
+
+def test_an_unsupported_media_type_is_a_framework_error(client, admin):
+    headers = {"Content-Type": "text/plain"}
+    response = client.post("/api/v1/pools", content=b"a=b", headers=headers, auth=admin)
+    body = assert_problem(response, 415, framework=True)
+    assert body["title"] == "Unsupported Media Type"
+    assert "text/plain" not in body["detail"], "the submitted value is not echoed"
 
 
 def test_root_redirects_to_swagger_ui(client):

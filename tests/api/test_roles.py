@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from orchestrator_api.migrations.seed_0001 import RESOURCES, ROLES
+from orchestrator_api.migrations import seed_0009
+from orchestrator_api.migrations.seed_0001 import ROLES
+from orchestrator_api.security.permissions import OPERATION_NEEDS
 from tests.factories_access import role_body, user_patch
 from tests.problems import assert_problem
 
@@ -31,20 +33,37 @@ def test_list_roles_answers_the_default_roles_with_their_grants(client, admin):
     assert [r["name"] for r in body["roles"]] == ["Admin", "Op", "Public", "User", "Viewer"]
     by_name = {r["name"]: r for r in body["roles"]}
     for name, grants in ROLES.items():
-        expected = set(grants) | set(DAG_DEFINITION_GRANTS.get(name, []))
+        expected = {*grants, *DAG_DEFINITION_GRANTS.get(name, []), *seed_0009.GRANTS.get(name, [])}
         assert sorted(pairs(by_name[name])) == sorted(expected), name
     viewer = pairs(by_name["Viewer"])
     assert viewer == sorted(viewer, key=lambda p: (p[1], p[0])), "actions are sorted by resource, action"
+    # Airflow 2.10.5's default roles hold this many permissions each (its GET /roles).
+    assert {r["name"]: len(r["actions"]) for r in body["roles"]} == {
+        "Admin": 92 + 3,  # + the DAG Definitions extension grants
+        "Op": 63 + 3,
+        "Public": 0,
+        "User": 39,
+        "Viewer": 30,
+    }
 
 
 def test_list_roles_pages_and_orders(client, admin):
-    first = client.get("/api/v1/roles?limit=2&order_by=-name", auth=admin).json()
-    assert [r["name"] for r in first["roles"]] == ["Viewer", "User"]
+    first = client.get("/api/v1/roles?limit=2&order_by=name", auth=admin).json()
+    assert [r["name"] for r in first["roles"]] == ["Admin", "Op"]
     assert first["total_entries"] == 5
     last = client.get("/api/v1/roles?limit=2&offset=4&order_by=name", auth=admin).json()
     assert [r["name"] for r in last["roles"]] == ["Viewer"]
-    by_id = client.get("/api/v1/roles?order_by=-role_id", auth=admin).json()
-    assert [r["name"] for r in by_id["roles"]] == list(reversed(ROLES)), "newest first"
+    by_id = client.get("/api/v1/roles?order_by=role_id", auth=admin).json()
+    assert [r["name"] for r in by_id["roles"]] == list(ROLES), "oldest first"
+
+
+@pytest.mark.parametrize("order_by", ["-name", "-role_id"])
+def test_list_roles_refuses_descending_order_as_airflow(client, admin, order_by):
+    body = assert_problem(client.get(f"/api/v1/roles?order_by={order_by}", auth=admin), 400)
+    assert body["title"] == "Bad Request"
+    assert body["detail"] == (
+        f"Ordering with {order_by!r} is disallowed or the attribute does not exist on the model"
+    )
 
 
 @pytest.mark.parametrize("query", ["order_by=id", "limit=-1", "offset=-2", "order_by=name,actions"])
@@ -241,16 +260,21 @@ def test_delete_role_errors(client, admin, viewer):
 # ---------------------------------------------------------------- get_permissions
 
 
-def test_list_permissions_answers_every_action(client, admin):
+# Airflow 2.10.5's five actions, in the order its GET /permissions lists them (creation order).
+AIRFLOW_ACTIONS = ["can_edit", "can_read", "can_create", "can_delete", "menu_access"]
+
+
+def test_list_permissions_answers_every_action_in_airflows_order(client, admin):
     response = client.get("/api/v1/permissions", auth=admin)
     assert response.status_code == 200
-    expected = sorted({action for actions in RESOURCES.values() for action in actions})
-    assert response.json() == {"actions": [{"name": a} for a in expected], "total_entries": len(expected)}
+    assert response.json() == {"actions": [{"name": a} for a in AIRFLOW_ACTIONS], "total_entries": 5}
 
 
 def test_list_permissions_pages(client, admin):
     page = client.get("/api/v1/permissions?limit=1&offset=1", auth=admin).json()
-    assert page == {"actions": [{"name": "can_delete"}], "total_entries": 4}
+    assert page == {"actions": [{"name": "can_read"}], "total_entries": 5}
+    page = client.get("/api/v1/permissions?limit=5&offset=2", auth=admin).json()
+    assert page["actions"] == [{"name": a} for a in AIRFLOW_ACTIONS[2:]]
     assert_problem(client.get("/api/v1/permissions?limit=-1", auth=admin), 400)
     assert_problem(client.get("/api/v1/permissions?order_by=name", auth=admin), 400)
 
@@ -266,3 +290,23 @@ def test_list_permissions_runs_fixed_statements(client, admin, count_statements,
     count_statements.clear()
     assert client.get(f"/api/v1/permissions?limit={limit}", auth=admin).status_code == 200
     assert len(count_statements) == (3 if limit < 4 else 2), count_statements
+
+
+# ---------------------------------------------------------------- Airflow's web-UI grants (migration 0009)
+
+
+def test_web_ui_grants_are_needed_by_no_operation():
+    needs = {need for operation in OPERATION_NEEDS.values() for need in operation}
+    assert needs.isdisjoint(seed_0009.PERMISSIONS)
+
+
+def test_a_role_with_every_web_ui_grant_may_call_nothing_new(client, admin, make_user):
+    body = role_body("menus_only", *seed_0009.PERMISSIONS)
+    assert client.post("/api/v1/roles", json=body, auth=admin).status_code == 200
+    menus = make_user("menus", "menus_only")
+    for path, resource in [("/dags", "DAGs"), ("/pools", "Pools"), ("/users", "Users"), ("/slaMisses", None)]:
+        response = client.get(f"/api/v1{path}", auth=menus)
+        if resource is None:
+            assert_problem(response, 404, framework=True)
+        else:
+            assert_problem(response, 403, resource)

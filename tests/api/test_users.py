@@ -68,8 +68,6 @@ def test_list_users_pages_with_total_of_whole_set(client, admin, team):
     ("order_by", "expected"),
     [
         ("username", ["admin", "alice", "bob", "carol"]),
-        ("-username", ["carol", "bob", "alice", "admin"]),
-        ("-id", ["alice", "bob", "carol", "admin"]),
         ("email", ["admin", "alice", "bob", "carol"]),
         ("first_name", ["admin", "alice", "bob", "carol"]),
     ],
@@ -94,11 +92,21 @@ def test_list_users_orders(client, admin, team, order_by, expected):
         "changed_on",
     ],
 )
-def test_every_documented_user_order_by_is_accepted(client, admin, team, field):
-    for value in (field, f"-{field}"):
-        response = client.get(f"/api/v1/users?order_by={value}", auth=admin)
-        assert response.status_code == 200
-        assert response.json()["total_entries"] == 4
+def test_every_documented_user_order_by_is_accepted_ascending_only(client, admin, team, field):
+    response = client.get(f"/api/v1/users?order_by={field}", auth=admin)
+    assert response.status_code == 200
+    assert response.json()["total_entries"] == 4
+    # Airflow 2.10.5 compares "-field" with its allow-list as is: a 400 with this title and detail.
+    body = assert_problem(client.get(f"/api/v1/users?order_by=-{field}", auth=admin), 400)
+    assert body["title"] == "Bad Request"
+    assert body["detail"] == (
+        f"Ordering with '-{field}' is disallowed or the attribute does not exist on the model"
+    )
+
+
+def test_an_order_by_that_is_not_a_name_is_not_repeated(client, admin):
+    body = assert_problem(client.get("/api/v1/users?order_by=a%20b%3Bc", auth=admin), 400)
+    assert "a b;c" not in body["detail"]
 
 
 @pytest.mark.parametrize(
@@ -193,7 +201,7 @@ def test_create_user_refuses_non_json(client, admin):
     response = client.post(
         "/api/v1/users", content=b"username=x", headers={"Content-Type": "text/plain"}, auth=admin
     )
-    assert_problem(response, 415)
+    assert_problem(response, 415, framework=True)
 
 
 def test_create_user_needs_permission(client, viewer):

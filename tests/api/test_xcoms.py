@@ -168,7 +168,8 @@ def test_list_entries_runs_fixed_statements(client, admin, xcoms, count_statemen
         ("path", "stringify=false", "s3://landing/orders.csv"),
     ],
 )
-def test_get_entry_answers_text_or_json_value(client, admin, xcoms, key, query, value):
+def test_get_entry_answers_text_or_json_value(client, admin, xcoms, settings_env, key, query, value):
+    settings_env(ENABLE_XCOM_DESERIALIZE_SUPPORT="true")
     response = client.get(url("etl_daily", "run_1", "extract_orders", key, query), auth=admin)
     assert response.status_code == 200, response.text
     body = response.json()
@@ -229,3 +230,19 @@ def test_get_entry_errors(client, admin, public_user, xcoms):
     assert_problem(client.get(path, auth=public_user), 403)
     assert_problem(client.get(f"{path}?stringify=maybe", auth=admin), 400, "boolean")
     assert_problem(client.get(f"{path}?map_index=x", auth=admin), 400, "integer")
+
+
+DESERIALIZE_OFF = "XCom deserialization is disabled in configuration."
+
+
+@pytest.mark.parametrize(
+    ("dag_id", "key", "without"),
+    [("etl_daily", "return_value", 200), ("etl_daily", "nope", 404), ("nope", "x", 404)],
+)
+def test_deserialize_is_refused_unless_enabled_as_in_airflow(client, admin, xcoms, dag_id, key, without):
+    # Airflow 2.10.5 with [api] enable_xcom_deserialize_support off (its default), before any lookup.
+    response = client.get(url(dag_id, "run_1", "extract_orders", key, "deserialize=true"), auth=admin)
+    body = assert_problem(response, 400)
+    assert (body["title"], body["detail"]) == ("Bad Request", DESERIALIZE_OFF)
+    response = client.get(url(dag_id, "run_1", "extract_orders", key, "deserialize=false"), auth=admin)
+    assert response.status_code == without

@@ -210,4 +210,8 @@ def test_hostile_requests_get_problems_and_change_nothing(live_server, admin, se
         if failure:
             failures.append(failure)
     assert failures == []
-    assert snapshot(live_server, admin) == before
+    after = snapshot(live_server, admin)
+    # As Airflow, a request refused by its handler is in the audit trail: every other list is unchanged.
+    assert {k: v for k, v in after.items() if "eventLogs" not in k} == {
+        k: v for k, v in before.items() if "eventLogs" not in k
+    }

@@ -15,7 +15,7 @@ from airflow_client.client.api.import_error_api import ImportErrorApi
 from airflow_client.client.api.plugin_api import PluginApi
 from airflow_client.client.api.provider_api import ProviderApi
 from airflow_client.client.api.x_com_api import XComApi
-from airflow_client.client.exceptions import NotFoundException
+from airflow_client.client.exceptions import ApiException, NotFoundException
 from airflow_client.client.model.create_dataset_event import CreateDatasetEvent
 
 from tests import factories
@@ -48,9 +48,11 @@ def test_xcoms(sdk, observed):
     assert text.value == "{'rows': 3}"  # Python's text of the value, as Airflow answers by default
     native = api.get_xcom_entry("etl_daily", "etl_run", "extract_orders", "return_value", stringify=False)
     assert native.value == {"rows": 3}
-    assert (
-        api.get_xcom_entry("etl_daily", "etl_run", "extract_orders", "note", deserialize=True).value == "fine"
-    )
+    # Off by default, as Airflow's [api] enable_xcom_deserialize_support.
+    with pytest.raises(ApiException) as refused:
+        api.get_xcom_entry("etl_daily", "etl_run", "extract_orders", "note", deserialize=True)
+    assert refused.value.status == 400
+    assert json.loads(refused.value.body)["detail"] == "XCom deserialization is disabled in configuration."
 
 
 def test_event_logs(sdk, observed):

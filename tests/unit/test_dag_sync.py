@@ -136,7 +136,7 @@ def test_valid_files_become_dags_tasks_and_code(engine: Engine, folder: Path) ->
     assert get_dag(engine, "manual").fileloc == str(folder / "nested" / "manual.yml")
     assert get_dag(engine, "manual").timetable_description == "Never, external triggers only"
     jobs = read(engine, select(Job))
-    assert [(job.job_type, job.state) for job in jobs] == [("DagProcessorJob", "success")]
+    assert [(job.job_type, job.state) for job in jobs] == [("DagSyncJob", "success")]
     assert jobs[0].latest_heartbeat == jobs[0].end_date
     assert jobs[0].hostname
 

@@ -13,7 +13,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy import column, insert, inspect, select, table, text
 
 from orchestrator_api import db, models
-from orchestrator_api.migrations import alembic_config, current_revision, upgrade
+from orchestrator_api.migrations import alembic_config, current_revision, seed_0009, upgrade
 
 KEY = Fernet.generate_key().decode()
 CONNECTION = table("connection", column("conn_id"), column("conn_type"), column("password"), column("extra"))
@@ -98,3 +98,31 @@ def test_0004_grants_dag_definitions_to_admin_and_op_and_its_downgrade_removes_t
     upgrade(db.engine())
     with db.engine().connect() as connection:
         assert [tuple(row) for row in connection.execute(text(query))] == expected
+
+
+def role_grants() -> set[tuple[str, str, str]]:
+    query = """
+        SELECT roles.name, action.name, resource.name FROM role_permission
+        JOIN roles ON roles.id = role_permission.role_id
+        JOIN permission ON permission.id = role_permission.permission_id
+        JOIN action ON action.id = permission.action_id
+        JOIN resource ON resource.id = permission.resource_id
+    """
+    with db.engine().connect() as connection:
+        return {(role, action, resource) for role, action, resource in connection.execute(text(query))}
+
+
+def test_0009_adds_airflows_web_ui_grants_and_its_downgrade_removes_exactly_them():
+    added = {(role, a, r) for role, pairs in seed_0009.GRANTS.items() for a, r in pairs}
+    at_head = role_grants()
+    assert added <= at_head
+    downgrade("0008")
+    at_0008 = role_grants()
+    assert at_0008 == at_head - added
+    with db.engine().connect() as connection:
+        actions = set(connection.execute(text("SELECT name FROM action")).scalars())
+        assert actions.isdisjoint(seed_0009.NEW_ACTIONS)
+        names = set(connection.execute(text("SELECT name FROM resource")).scalars())
+        assert names.isdisjoint(seed_0009.NEW_RESOURCES)
+    upgrade(db.engine())
+    assert role_grants() == at_head

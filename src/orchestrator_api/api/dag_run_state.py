@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from orchestrator_api import audit, db
+from orchestrator_api import db
 from orchestrator_api.orchestration.clearing import (
     ClearSelection,
     clear_instances,
@@ -20,7 +20,6 @@ from orchestrator_api.schemas.task_instance import references
 def update_dag_run_state(dag_id: str, dag_run_id: str, body: dict[str, Any]) -> dict[str, Any]:
     run = run_or_404(dag_id, dag_run_id)
     set_run_state(db.session(), run, body["state"])
-    audit.annotate(execution_date=run.logical_date)
     return dump(dag_run_schema, run)
 
 
@@ -28,7 +27,6 @@ def clear_dag_run(dag_id: str, dag_run_id: str, body: dict[str, Any]) -> dict[st
     session = db.session()
     run = run_or_404(dag_id, dag_run_id)
     instances = select_for_clear(session, dag_id, ClearSelection(run_id=run.run_id))
-    audit.annotate(execution_date=run.logical_date)
     if body.get("dry_run", True):
         return {"task_instances": references(instances)}
     # A finished run is queued again if it had task instances to clear; one under way keeps going.
@@ -39,5 +37,4 @@ def clear_dag_run(dag_id: str, dag_run_id: str, body: dict[str, Any]) -> dict[st
 def set_dag_run_note(dag_id: str, dag_run_id: str, body: dict[str, Any]) -> dict[str, Any]:
     run = run_or_404(dag_id, dag_run_id)
     run.note = body["note"]
-    audit.annotate(execution_date=run.logical_date)
     return dump(dag_run_schema, run)

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Select, Text, cast, delete, select
 
-from orchestrator_api import audit, db
+from orchestrator_api import db
 from orchestrator_api.models.run import DagRun
 from orchestrator_api.orchestration.lookup import run_or_404
 from orchestrator_api.orchestration.reads import between
@@ -116,7 +116,6 @@ def post_dag_run(dag_id: str, body: dict[str, Any]) -> dict[str, Any]:
         note=data["note"],
     )
     run = create_dag_run(session, dag, request, run_type="manual", triggered_by=current_principal().username)
-    audit.annotate(execution_date=run.logical_date)
     return dump(dag_run_schema, run)
 
 
@@ -127,7 +126,6 @@ def get_dag_run(dag_id: str, dag_run_id: str, fields: list[str] | None = None) -
 
 def delete_dag_run(dag_id: str, dag_run_id: str) -> tuple[str, int]:
     run = run_or_404(dag_id, dag_run_id)
-    audit.annotate(execution_date=run.logical_date)
     # Task instances, their history and XComs go with the run (ON DELETE CASCADE).
     db.session().execute(delete(DagRun).where(DagRun.id == run.id))
     return "", 204

@@ -15,50 +15,73 @@ from orchestrator_api.timeutil import isoformat, utcnow
 
 log = logging.getLogger(__name__)
 
-HEARTBEAT_GRACE = timedelta(seconds=30)
+# Airflow 2.10.5's default thresholds: [scheduler] scheduler_health_check_threshold for the scheduler,
+# 2.1 heartbeats (of 5 s) for the triggerer and the standalone DAG processor.
+SCHEDULER_GRACE = timedelta(seconds=30)
+COMPONENT_GRACE = timedelta(seconds=5 * 2.1)
+
+# Airflow's job types. `dags sync` is a one-shot command (job type DagSyncJob), not a standalone DAG
+# processor, so, as on an Airflow without one, the dag_processor entry stays null.
+SCHEDULER, TRIGGERER, DAG_PROCESSOR = "SchedulerJob", "TriggererJob", "DagProcessorJob"
 
 
-def _component(heartbeat: datetime | None, now: datetime) -> str | None:
-    """healthy with a recent heartbeat, unhealthy with a stale one, null when the component never ran."""
-    if heartbeat is None:
-        return None
-    return "healthy" if now - heartbeat <= HEARTBEAT_GRACE else "unhealthy"
+def _component(
+    job: tuple[str | None, datetime | None] | None, grace: timedelta, now: datetime, absent: str | None
+) -> str | None:
+    """As Airflow: healthy when the latest job runs and heartbeats within ``grace``; ``absent`` when none
+    ever ran (the scheduler counts as unhealthy then, the optional components as null)."""
+    if job is None:
+        return absent
+    state, heartbeat = job
+    alive = state == "running" and heartbeat is not None and now - heartbeat <= grace
+    return "healthy" if alive else "unhealthy"
 
 
 def get_health() -> dict[str, Any]:
     # Its own short session: a failing database must give an answer, not spoil the request's session.
-    heartbeats: dict[str, datetime | None] = {}
-    last_sync_state: str | None = None
+    latest: dict[str, tuple[str | None, datetime | None]] = {}
     try:
         with db.session_factory()() as session:
             session.execute(text("SELECT 1"))
+            # The most recent job of each type by heartbeat, in one query.
+            newest = (
+                select(Job.job_type, func.max(Job.latest_heartbeat).label("heartbeat"))
+                .where(Job.job_type.in_((SCHEDULER, TRIGGERER, DAG_PROCESSOR)))
+                .group_by(Job.job_type)
+                .subquery()
+            )
             rows = session.execute(
-                select(Job.job_type, func.max(Job.latest_heartbeat)).group_by(Job.job_type)
+                select(Job.job_type, Job.state, Job.latest_heartbeat)
+                .join(
+                    newest,
+                    (Job.job_type == newest.c.job_type) & (Job.latest_heartbeat == newest.c.heartbeat),
+                )
+                .order_by(Job.id)
             )
-            heartbeats = dict(rows.all())
-            last_sync_state = session.scalar(
-                select(Job.state).where(Job.job_type == "DagProcessorJob").order_by(Job.id.desc()).limit(1)
-            )
+            latest = {job_type: (state, heartbeat) for job_type, state, heartbeat in rows}
         database = "healthy"
     except SQLAlchemyError as exc:
         log.error("health check: metadata database unreachable: %s", type(exc).__name__)
         database = "unhealthy"
     now = utcnow()
-    sync = heartbeats.get("DagProcessorJob")
+
+    def heartbeat(job_type: str) -> str | None:
+        job = latest.get(job_type)
+        return None if job is None else isoformat(job[1])
+
     return {
         "metadatabase": {"status": database},
         "scheduler": {
-            "status": _component(heartbeats.get("SchedulerJob"), now),
-            "latest_scheduler_heartbeat": isoformat(heartbeats.get("SchedulerJob")),
+            "status": _component(latest.get(SCHEDULER), SCHEDULER_GRACE, now, "unhealthy"),
+            "latest_scheduler_heartbeat": heartbeat(SCHEDULER),
         },
         "triggerer": {
-            "status": _component(heartbeats.get("TriggererJob"), now),
-            "latest_triggerer_heartbeat": isoformat(heartbeats.get("TriggererJob")),
+            "status": _component(latest.get(TRIGGERER), COMPONENT_GRACE, now, None),
+            "latest_triggerer_heartbeat": heartbeat(TRIGGERER),
         },
-        # `dags sync` runs on demand, not continuously: its health is whether the last sync succeeded.
         "dag_processor": {
-            "status": None if sync is None else ("healthy" if last_sync_state == "success" else "unhealthy"),
-            "latest_dag_processor_heartbeat": isoformat(sync),
+            "status": _component(latest.get(DAG_PROCESSOR), COMPONENT_GRACE, now, None),
+            "latest_dag_processor_heartbeat": heartbeat(DAG_PROCESSOR),
         },
     }
 

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 
 from orchestrator_api.models.auth import Action
 from orchestrator_api.pagination import paginate
+
+# Airflow lists actions in the order its security manager created them (it sorts nothing), which is this
+# one for the built-in actions; a page at an offset must hold the same actions as Airflow's. Actions added
+# later follow, oldest first.
+AIRFLOW_ORDER = ("can_edit", "can_read", "can_create", "can_delete", "menu_access")
+_CREATION_ORDER = case(
+    {name: i for i, name in enumerate(AIRFLOW_ORDER)}, value=Action.name, else_=len(AIRFLOW_ORDER)
+)
 
 
 def get_permissions(limit: int | None = None, offset: int = 0) -> dict[str, Any]:
@@ -16,8 +24,8 @@ def get_permissions(limit: int | None = None, offset: int = 0) -> dict[str, Any]
         limit=limit,
         offset=offset,
         order_by=None,
-        sortable={"name": Action.name},
-        default="name",
+        sortable={"created": _CREATION_ORDER},
+        default="created",
         tiebreak=[Action.id],
     )
     return {"actions": [{"name": action.name} for action in page.rows], "total_entries": page.total}

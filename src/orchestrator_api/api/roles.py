@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from orchestrator_api import db
 from orchestrator_api.instance import bump_rbac_version
 from orchestrator_api.models.auth import Role
-from orchestrator_api.pagination import SortColumn, paginate
+from orchestrator_api.pagination import SortColumn, ascending_only, paginate
 from orchestrator_api.patching import PatchRules, apply_patch
 from orchestrator_api.problems import AlreadyExists
 from orchestrator_api.queries import get_or_404, refuse_duplicate
@@ -50,7 +50,7 @@ def get_roles(limit: int | None = None, offset: int = 0, order_by: str | None = 
         select(Role).options(selectinload(Role.permissions)),
         limit=limit,
         offset=offset,
-        order_by=order_by,
+        order_by=ascending_only(order_by, ROLE_SORTABLE),
         sortable=ROLE_SORTABLE,
         default="name",
         tiebreak=[Role.id],

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import exists, select
 
-from orchestrator_api import audit, db
+from orchestrator_api import db
 from orchestrator_api.models.run import DagRun, TaskInstance
 from orchestrator_api.orchestration.clearing import (
     ClearSelection,
@@ -34,7 +34,6 @@ def post_clear_task_instances(dag_id: str, body: dict[str, Any]) -> dict[str, An
     if data["dag_run_id"] is not None:
         run = run_or_404(dag_id, data["dag_run_id"])
         start = end = run.logical_date
-        audit.annotate(execution_date=run.logical_date)
     selection = ClearSelection(
         task_ids=data["task_ids"],
         start=None if data["include_past"] or start is None else as_utc(start),
@@ -105,5 +104,4 @@ def post_set_task_instances_state(dag_id: str, body: dict[str, Any]) -> dict[str
     instances = select_to_mark(session, run, request)
     if not data["dry_run"]:
         mark(session, run, request, instances)
-    audit.annotate(execution_date=run.logical_date)
     return {"task_instances": references(instances)}

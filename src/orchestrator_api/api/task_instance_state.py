@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from orchestrator_api import audit, db
+from orchestrator_api import db
 from orchestrator_api.orchestration.lookup import instance_or_404, run_or_404
 from orchestrator_api.orchestration.marking import MarkRequest, mark, select_to_mark
 from orchestrator_api.orchestration.reads import read_instance
@@ -24,7 +24,6 @@ def _patch(
     instance = instance_or_404(dag_id, dag_run_id, task_id, map_index)
     session = db.session()
     run = run_or_404(dag_id, dag_run_id)
-    audit.annotate(execution_date=run.logical_date)
     if data["dry_run"]:
         return references([(instance, run.logical_date)])[0]
     request = MarkRequest(task_id=task_id, new_state=data["new_state"], map_indexes=[map_index])
@@ -52,7 +51,6 @@ def _set_note(
     instance.note = note
     db.session().flush()
     row = read_instance(dag_id, dag_run_id, task_id, map_index)
-    audit.annotate(execution_date=row["execution_date"] if row else None)
     return dump(task_instance_schema, row)
 
 

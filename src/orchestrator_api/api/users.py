@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from orchestrator_api import db
 from orchestrator_api.models.auth import User
-from orchestrator_api.pagination import SortColumn, paginate
+from orchestrator_api.pagination import SortColumn, ascending_only, paginate
 from orchestrator_api.patching import PatchRules, apply_patch
 from orchestrator_api.problems import AlreadyExists
 from orchestrator_api.schemas.auth import user_schema
@@ -69,7 +69,7 @@ def get_users(limit: int | None = None, offset: int = 0, order_by: str | None = 
         select(User).options(selectinload(User.roles)),
         limit=limit,
         offset=offset,
-        order_by=order_by,
+        order_by=ascending_only(order_by, USER_SORTABLE),
         sortable=USER_SORTABLE,
         default="id",
         tiebreak=[User.id],

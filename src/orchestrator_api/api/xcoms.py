@@ -7,9 +7,10 @@ from typing import Any, NoReturn, cast
 from sqlalchemy import Select, exists, select
 
 from orchestrator_api import db
+from orchestrator_api.config import get_settings
 from orchestrator_api.models.run import DagRun, TaskInstance, XCom
 from orchestrator_api.pagination import SortColumn, paginate
-from orchestrator_api.problems import NotFound
+from orchestrator_api.problems import BadRequest, NotFound
 from orchestrator_api.queries import dag_or_404, get_or_404
 from orchestrator_api.schemas.common import dump_many
 from orchestrator_api.schemas.xcom import dump_xcom_entry, xcom_item_schema
@@ -83,7 +84,10 @@ def get_xcom_entry(
     deserialize: bool = False,
     stringify: bool = True,
 ) -> dict[str, Any]:
-    # `deserialize` changes nothing: values are plain JSON, always read in full (see the spec).
+    # As Airflow, `deserialize` needs the server's consent, asked before anything is looked up; with it,
+    # nothing changes: values are plain JSON, always read in full (see the spec).
+    if deserialize and not get_settings().enable_xcom_deserialize_support:
+        raise BadRequest(detail="XCom deserialization is disabled in configuration.")
     row = (
         db.session()
         .execute(

@@ -87,7 +87,7 @@ def sync_dags(
     ended = utcnow()
     session.add(
         Job(
-            job_type="DagProcessorJob",
+            job_type="DagSyncJob",
             state="success",
             hostname=socket.getfqdn(),
             start_date=started,

@@ -153,7 +153,7 @@ class XCom(OrgScoped, Base):
 
 
 class Job(Base):
-    """A heartbeat row per component (`dags sync` writes DagProcessorJob); `get_health` reads the latest."""
+    """A heartbeat row per component (SchedulerJob, or DagSyncJob from `dags sync`); get_health reads them."""
 
     __tablename__ = "job"
     __table_args__ = (Index("ix_job_type_heartbeat", "job_type", "latest_heartbeat"),)

@@ -20,7 +20,7 @@ def masked_extra(extra: str | None) -> str | None:
     except ValueError:
         return extra
     if isinstance(parsed, dict | list):
-        return json.dumps(mask_secrets(parsed), sort_keys=True)
+        return json.dumps(mask_secrets(parsed))  # in the order recorded: Airflow's (parameters, then body)
     return extra
 
 
