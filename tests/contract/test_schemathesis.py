@@ -39,6 +39,9 @@ def admin_header(
     # schemathesis sends invalid credentials with many examples to check the 401; login throttling
     # (tested in tests/reliability) would answer 429 once the budget is spent, so give it room here.
     settings_env(LOGIN_FAILURES_PER_USER="1000000", LOGIN_FAILURES_PER_CLIENT="1000000")
+    # With it off (Airflow's default), a schema-valid `deserialize=true` is refused by configuration, which
+    # schemathesis reads as valid data rejected; tests/api/test_xcoms.py covers the refusal.
+    settings_env(ENABLE_XCOM_DESERIALIZE_SUPPORT="true")
     seed_contract_data(admin)
     token = base64.b64encode(":".join(admin).encode()).decode()
     return {"Authorization": f"Basic {token}"}
