@@ -29,7 +29,6 @@ from bench.measure import Headers, measure, verify_totals
 from bench.servers import Process, start_ceiling, start_server
 from bench.wrk import ensure_wrk
 
-PASSWORD = "bench-password-123"
 # Above this many runs the API path takes too long (about 65 runs/s): ``--seed auto`` writes them in bulk.
 API_SEED_LIMIT = 10_000
 
@@ -115,16 +114,6 @@ def _discard(workdir: Path, database_url: str, *, created: bool) -> None:
         engine.dispose()
 
 
-def _environment(workdir: Path, database_url: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "ORCHESTRATOR_API_DATABASE_URL": database_url,
-        "ORCHESTRATOR_API_DAGS_FOLDER": str(workdir / "dags"),
-        "ORCHESTRATOR_API_LOGS_FOLDER": str(workdir / "logs"),
-        "ORCHESTRATOR_API_LOG_LEVEL": "WARNING",
-    }
-
-
 def _seed(
     env: dict[str, str], workdir: Path, args: argparse.Namespace, dags: int, method: str
 ) -> tuple[Process, dict[str, float]]:
@@ -132,13 +121,7 @@ def _seed(
     each phase took."""
     timings: dict[str, float] = {}
     started = time.monotonic()
-    dataset.cli(env, "db", "migrate")
-    dataset.cli(
-        env, "users", "create", "--username", "bench", "--email", "bench@example.org", "--role", "Admin",
-        "--firstname", "Bench", "--lastname", "Mark", "--password", PASSWORD,
-    )  # fmt: skip
-    dataset.write_dags(workdir / "dags", dags)
-    dataset.cli(env, "dags", "sync")
+    dataset.prepare(env, dags)
     timings["dags"] = time.monotonic() - started
     print(f"  DAG files + dags sync: {timings['dags']:.0f} s", flush=True)
     started = time.monotonic()
@@ -148,7 +131,7 @@ def _seed(
     server = start_server(env, workdir / "server.log", args.workers)
     if method == "api":
         started = time.monotonic()
-        dataset.trigger_runs(server.url, dataset.basic_auth("bench", PASSWORD), dags, args.runs_per_dag)
+        dataset.trigger_runs(server.url, dataset.admin_auth(), dags, args.runs_per_dag)
         timings["runs"] = time.monotonic() - started
     print(f"  runs ({method}): {timings['runs']:.0f} s", flush=True)
     started = time.monotonic()
@@ -166,7 +149,7 @@ def _personal_token(server: Process) -> str:
     response = httpx.post(
         f"{server.url}/api/v1/users/bench/tokens",
         json={"name": "bench", "expires_in_days": 1},
-        headers=dataset.basic_auth("bench", PASSWORD),
+        headers=dataset.admin_auth(),
         timeout=30,
     )
     response.raise_for_status()
@@ -183,7 +166,7 @@ def _run_scale(root: Path, scale: int, args: argparse.Namespace, with_airflow: b
     if method == "auto":
         method = "api" if scale == 1 and runs <= API_SEED_LIMIT else "bulk"
     database_url = _database_url(workdir, scale, len(args.scale_list) > 1)
-    env = _environment(workdir, database_url)
+    env = dataset.environment(workdir, database_url)
     print(
         f"== {scale}x: seeding {dags} DAGs x {args.runs_per_dag} runs ({method}) into {workdir}", flush=True
     )
@@ -193,7 +176,7 @@ def _run_scale(root: Path, scale: int, args: argparse.Namespace, with_airflow: b
         token = _personal_token(server)
         ours: Headers = {
             "none": {},
-            "basic": dataset.basic_auth("bench", PASSWORD),
+            "basic": dataset.admin_auth(),
             "pat": {"Authorization": f"Bearer {token}"},
         }
         verify_totals(server, ours["basic"], dags, runs, dataset.TASKS_PER_DAG)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import os
 import random
 import subprocess
 import sys
@@ -30,6 +31,8 @@ OPERATORS = ["BashOperator", "PythonOperator", "EmptyOperator", "SQLCheckOperato
 # Weighted like a busy installation: mostly finished work, some failures, a few in flight.
 TI_STATES = ["success"] * 6 + ["failed", "running", "queued", "skipped"]
 START = datetime(2026, 1, 1, tzinfo=UTC)
+USER, PASSWORD = "bench", "bench-password-123"
+"""The Admin every benchmark database holds."""
 
 
 def dag_yaml(n: int) -> str:
@@ -55,6 +58,28 @@ def write_dags(folder: Path, dags: int) -> None:
         (folder / f"bench_{n:05d}.yaml").write_text(dag_yaml(n))
 
 
+def environment(workdir: Path, database_url: str) -> dict[str, str]:
+    """The server's settings for a benchmark database whose files live under ``workdir``."""
+    return {
+        **os.environ,
+        "ORCHESTRATOR_API_DATABASE_URL": database_url,
+        "ORCHESTRATOR_API_DAGS_FOLDER": str(workdir / "dags"),
+        "ORCHESTRATOR_API_LOGS_FOLDER": str(workdir / "logs"),
+        "ORCHESTRATOR_API_LOG_LEVEL": "WARNING",
+    }
+
+
+def prepare(env: dict[str, str], dags: int) -> None:
+    """Migrate, create the benchmark's Admin, write ``dags`` DAG files and load them with ``dags sync``."""
+    cli(env, "db", "migrate")
+    cli(
+        env, "users", "create", "--username", USER, "--email", "bench@example.org", "--role", "Admin",
+        "--firstname", "Bench", "--lastname", "Mark", "--password", PASSWORD,
+    )  # fmt: skip
+    write_dags(Path(env["ORCHESTRATOR_API_DAGS_FOLDER"]), dags)
+    cli(env, "dags", "sync")
+
+
 def cli(env: dict[str, str], *argv: str) -> str:
     """Run ``orchestrator-api`` with the benchmark's environment."""
     done = subprocess.run(
@@ -69,6 +94,11 @@ def cli(env: dict[str, str], *argv: str) -> str:
 
 def basic_auth(username: str, password: str) -> dict[str, str]:
     return {"Authorization": "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()}
+
+
+def admin_auth() -> dict[str, str]:
+    """The basic-auth header of the benchmark's Admin."""
+    return basic_auth(USER, PASSWORD)
 
 
 async def _trigger_all(base: str, headers: dict[str, str], dags: int, runs_per_dag: int) -> int:

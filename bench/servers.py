@@ -34,16 +34,20 @@ class Process:
     process: subprocess.Popen[bytes]
     log: Path
 
-    def rss_mib(self) -> float:
-        """Resident memory of the process and all its descendants (master and workers), from /proc."""
+    def pids(self) -> list[int]:
+        """The process and all its descendants (master and workers), from /proc."""
         pids, pending = [], [self.process.pid]
         while pending:
             pid = pending.pop()
             pids.append(pid)
             with contextlib.suppress(FileNotFoundError):
                 pending += [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        return pids
+
+    def rss_mib(self) -> float:
+        """Resident memory of the process and all its descendants, from /proc."""
         total_kib = 0
-        for pid in pids:
+        for pid in self.pids():
             with contextlib.suppress(FileNotFoundError):
                 for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                     if line.startswith("VmRSS:"):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import time
 from pathlib import Path
 
@@ -19,17 +18,7 @@ from bench import dataset
 from bench.servers import Process, start_ceiling, start_server
 from bench.wrk import run
 
-PASSWORD = "bench-password-1"
-
-
-def _tree(pid: int) -> list[int]:
-    pids, pending = [], [pid]
-    while pending:
-        current = pending.pop()
-        pids.append(current)
-        with contextlib.suppress(FileNotFoundError):
-            pending += [int(p) for p in Path(f"/proc/{current}/task/{current}/children").read_text().split()]
-    return pids
+AUTH = dataset.admin_auth()
 
 
 def _field(path: str, name: str) -> int:
@@ -42,34 +31,18 @@ def _field(path: str, name: str) -> int:
 
 def memory(server: Process) -> str:
     """``name: RSS total (PSS total) MiB [per process RSS]``."""
-    pids = _tree(server.process.pid)
+    pids = server.pids()
     rss = [_field(f"/proc/{p}/status", "VmRSS:") for p in pids]
     pss = [_field(f"/proc/{p}/smaps_rollup", "Pss:") for p in pids]
     per = ", ".join(f"{p}={r / 1024:.0f}" for p, r in zip(pids, rss, strict=True))
     return f"{server.name}: RSS {sum(rss) / 1024:.0f} MiB, PSS {sum(pss) / 1024:.0f} MiB [{per}]"
 
 
-def _environment(workdir: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "ORCHESTRATOR_API_DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}",
-        "ORCHESTRATOR_API_DAGS_FOLDER": str(workdir / "dags"),
-        "ORCHESTRATOR_API_LOGS_FOLDER": str(workdir / "logs"),
-        "ORCHESTRATOR_API_LOG_LEVEL": "WARNING",
-    }
-
-
 def seed(env: dict[str, str], workdir: Path, dags: int, runs_per_dag: int) -> None:
-    dataset.cli(env, "db", "migrate")
-    dataset.cli(
-        env, "users", "create", "--username", "bench", "--email", "bench@example.org", "--role", "Admin",
-        "--firstname", "Bench", "--lastname", "Mark", "--password", PASSWORD,
-    )  # fmt: skip
-    dataset.write_dags(workdir / "dags", dags)
-    dataset.cli(env, "dags", "sync")
+    dataset.prepare(env, dags)
     server = start_server(env, workdir / "seed.log", 2)
     try:
-        dataset.trigger_runs(server.url, dataset.basic_auth("bench", PASSWORD), dags, runs_per_dag)
+        dataset.trigger_runs(server.url, AUTH, dags, runs_per_dag)
     finally:
         server.stop()
     dataset.spread_states(env["ORCHESTRATOR_API_DATABASE_URL"])
@@ -89,7 +62,7 @@ def main() -> None:
     parser.add_argument("--only", default="ours,ceiling")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
-    env = _environment(args.workdir)
+    env = dataset.environment(args.workdir, f"sqlite:///{args.workdir / 'bench.db'}")
     if not (args.workdir / "bench.db").exists():
         seed(env, args.workdir, args.dags, args.runs_per_dag)
     servers: dict[str, Process] = {}
@@ -97,7 +70,7 @@ def main() -> None:
         servers["ours"] = start_server(env, args.workdir / "server.log", args.workers)
     if "ceiling" in args.only:
         servers["ceiling"] = start_ceiling(env, args.workdir / "ceiling.log", args.workers)
-    auth = dataset.basic_auth("bench", PASSWORD)
+    auth = AUTH
     try:
         for server in servers.values():
             print(server.name, server.url, memory(server), flush=True)
