@@ -8,6 +8,7 @@ import subprocess
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import version
+from pathlib import Path
 from typing import Any
 
 from bench.wrk import WrkResult
@@ -192,8 +193,12 @@ def render(runs: list[ScaleRun], *, args: dict[str, Any]) -> str:
         for run in runs[1:]:
             lines += _comparison(runs[0], run)
     if runs and runs[0].backend == "sqlite":
+        # A link only to figures that exist: `make bench-postgres` is a separate, optional run.
+        postgres = Path(__file__).with_name("RESULTS-postgres.md")
         lines += [
-            "PostgreSQL figures: [`RESULTS-postgres.md`](RESULTS-postgres.md) (`make bench-postgres`).",
+            "PostgreSQL figures: [`RESULTS-postgres.md`](RESULTS-postgres.md) (`make bench-postgres`)."
+            if postgres.exists()
+            else "PostgreSQL figures: not measured yet (`make bench-postgres` writes `RESULTS-postgres.md`).",
             "",
         ]
     return "\n".join(lines)
