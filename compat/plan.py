@@ -6,7 +6,7 @@ from compat.case import Case
 from compat.cases_access import ACCESS
 from compat.cases_auth import unauthenticated_cases
 from compat.cases_dags import DAG_DELETES, DAGS, EDGES
-from compat.cases_observability import DATASETS, EVENT_LOGS, MONITORING, SEEDED_READS
+from compat.cases_observability import AUDIT_TRAIL, DATASETS, EVENT_LOGS, MONITORING, SEEDED_READS
 from compat.cases_resources import CONNECTIONS, POOL_IN_USE, POOLS, URL_SAFE_NAMES, VARIABLES
 from compat.cases_runs import RUN_CHANGES, RUN_DELETES, RUN_READS, TRIGGERS
 from compat.cases_task_instances import TI_CHANGES, TI_READS
@@ -15,13 +15,14 @@ from compat.spec_operations import airflow_spec_operations
 SEED = "seed"
 
 # Runs must exist before the seed step gives their task instances states, tries, logs and XComs; deletions
-# come last so every earlier case still finds its rows; deleting the only Admin is the very last request.
+# come last so every earlier case still finds its rows; the whole audit trail is compared once every change
+# is made, and deleting the only Admin is the very last request.
 PLAN: list[list[Case] | str] = [
     EDGES + unauthenticated_cases() + MONITORING + DAGS,
     TRIGGERS + RUN_READS + RUN_CHANGES,
     SEED,
     TI_READS + TI_CHANGES + CONNECTIONS + VARIABLES + POOLS + DATASETS + SEEDED_READS + EVENT_LOGS,
-    RUN_DELETES + DAG_DELETES + POOL_IN_USE + URL_SAFE_NAMES + ACCESS,
+    RUN_DELETES + DAG_DELETES + POOL_IN_USE + URL_SAFE_NAMES + ACCESS[:-1] + AUDIT_TRAIL + ACCESS[-1:],
 ]
 
 

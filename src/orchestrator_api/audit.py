@@ -46,6 +46,11 @@ EVENT_NAMES: dict[str, str] = {
 }
 
 
+# Airflow's mapped-instance PATCH hands the request to the unmapped one, which records it again under its
+# own name: two rows per request, the second one a twin of the first.
+ALSO_RECORDED_AS: dict[str, str] = {"api.patch_mapped_task_instance": "api.patch_task_instance"}
+
+
 def event_name(operation_id: str) -> str:
     """The event-log `event` under which ``operation_id`` is recorded."""
     return EVENT_NAMES.get(operation_id, f"api.{operation_id}")
@@ -113,9 +118,9 @@ def pending(operation_id: str, principal: Principal | None) -> dict[str, Any]:
 
 def record(row: Mapping[str, Any]) -> EventLog:
     """Add ``row`` (from :func:`pending`, with this request's notes) to the request's session."""
-    entry = _entry(row, flask.g.pop("audit_notes", {}))
-    db.session().add(entry)
-    return entry
+    entries = _entries(row, flask.g.pop("audit_notes", {}))
+    db.session().add_all(entries)
+    return entries[0]
 
 
 def record_refused(row: Mapping[str, Any]) -> None:
@@ -125,13 +130,18 @@ def record_refused(row: Mapping[str, Any]) -> None:
     row before the handler runs), so it is committed here, apart. A database that cannot take it does not
     change the answer the caller gets.
     """
-    entry = _entry(row, flask.g.pop("audit_notes", {}))
+    entries = _entries(row, flask.g.pop("audit_notes", {}))
     db.discard_request_work()
     try:
         with db.session_factory()() as session, session.begin():
-            session.add(entry)
+            session.add_all(entries)
     except SQLAlchemyError as exc:
         log.warning("audit row of a refused %s not written: %s", row["event"], type(exc).__name__)
+
+
+def _entries(row: Mapping[str, Any], notes: Mapping[str, Any]) -> list[EventLog]:
+    twin = ALSO_RECORDED_AS.get(row["event"])
+    return [_entry(row, notes)] + ([_entry({**row, "event": twin}, notes)] if twin else [])
 
 
 def _entry(row: Mapping[str, Any], notes: Mapping[str, Any]) -> EventLog:

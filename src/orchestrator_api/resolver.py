@@ -21,7 +21,7 @@ from connexion.exceptions import ResolverError
 from connexion.resolver import Resolver
 from marshmallow import ValidationError
 
-from orchestrator_api import api, audit
+from orchestrator_api import api, audit, handler_stage
 from orchestrator_api.pagination import add_page_headers, page_arguments
 from orchestrator_api.problem_titles import INVALID_BODY, current_operation
 from orchestrator_api.problems import BadRequest, describe_messages
@@ -95,6 +95,7 @@ def guarded(
         row = audit.pending(operation_id, principal) if audited else None
         try:
             try:
+                handler_stage.raise_deferred()  # what Airflow's handler, not its spec, refuses
                 result = function(*args, **kwargs)
             except ValidationError as exc:
                 # A body the resource's schema refuses; the title is Airflow's for this operation.

@@ -31,6 +31,7 @@ from jsonschema.exceptions import best_match
 from jsonschema.validators import extend
 from starlette.types import Scope
 
+from orchestrator_api import handler_stage
 from orchestrator_api.problems import BadRequest
 
 # What an unknown property's name must look like to be repeated in an error: short, identifier-like.
@@ -158,6 +159,7 @@ class SafeJSONBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]  # 
         return _ReadOnlyRefusingValidator(self._schema, format_checker=Draft4Validator.FORMAT_CHECKER)
 
     async def _parse(self, stream: AsyncGenerator[bytes, None], scope: Scope) -> Any:
+        self._request_scope = scope
         raw = b"".join([chunk async for chunk in stream])
         if not raw:
             return None
@@ -167,21 +169,40 @@ class SafeJSONBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]  # 
         if not self._nullable and body is None:
             raise BadRequest(detail="The request body must not be empty")
         try:
-            error = best_match(self._validator.iter_errors(body))
+            errors = list(self._validator.iter_errors(body))
         except RecursionError:
             raise BadRequest(detail="The request body is nested too deeply") from None
-        if error is not None and error.validator == "readOnly":
+        error = best_match(errors)
+        if error is None:
+            return None
+        if error.validator == "readOnly":
             # Airflow's wording, which names the field (dotted path) and never the value.
             raise BadRequest(detail=f"Property is read-only - '{'.'.join(map(str, error.path))}'")
-        if error is not None:
-            where = json_pointer(error.absolute_path)
-            subject = "The request body" if where == "/" else f"Body field {where}"
-            raise BadRequest(detail=f"{subject}: {describe_rule(error)}")
-        return None
+        where = json_pointer(error.absolute_path)
+        subject = "The request body" if where == "/" else f"Body field {where}"
+        problem = BadRequest(detail=f"{subject}: {describe_rule(error)}")
+        if handler_stage.checked_by_handler(errors):
+            handler_stage.defer(self._request_scope, problem)  # refused after the audit row, as by Airflow
+            return None
+        raise problem
 
 
 class SafeParameterValidator(ParameterValidator):  # type: ignore[misc]
     """Query, path, header and cookie parameters: errors that name the parameter and rule."""
+
+    def validate_query_parameter(self, param: dict[str, Any], request: Any) -> str | None:
+        error: str | None = super().validate_query_parameter(param, request)
+        if error is None or param["name"] not in handler_stage.HANDLER_PARAMETERS:
+            return error
+        value = request.query_params.get(param["name"])
+        schema = param.get("schema", param)
+        errors = list(
+            Draft4Validator(schema, format_checker=Draft4Validator.FORMAT_CHECKER).iter_errors(value)
+        )
+        if handler_stage.parameter_errors_for_handler(param["name"], errors):
+            handler_stage.defer(request.scope, BadRequest(detail=error))  # after the audit row, as Airflow
+            return None
+        return error
 
     @staticmethod
     def validate_parameter(
@@ -250,6 +271,7 @@ class SafeFormBodyValidator(SafeJSONBodyValidator):
     MUTABLE_VALIDATION = False  # the handler reads the parsed form, the original bytes flow on unchanged
 
     async def _parse(self, stream: AsyncGenerator[bytes, None], scope: Scope) -> Any:
+        self._request_scope = scope
         form = parse_form(b"".join([chunk async for chunk in stream]))
         scope[_FORM_SCOPE_KEY] = form
         return form

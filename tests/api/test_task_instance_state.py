@@ -3,6 +3,7 @@ set_mapped_task_instance_note."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -87,6 +88,32 @@ def test_patch_mapped_instance_changes_only_that_index(client, admin, example_da
         client.patch(url[:-1] + "9", json={"new_state": "skipped"}, auth=admin), 404, "map index 9"
     )
     assert_problem(client.patch(url, json={"dry_run": True}, auth=admin), 400, "new_state")
+
+
+def test_a_mapped_patch_is_recorded_twice_as_by_airflow(client, admin, example_dags):
+    # Airflow 2.10.5's mapped handler passes the request to the unmapped one, and each writes its row.
+    factories_runs.run("partner_feeds_hourly", "p1", DAYS["r1"])
+    url = "/api/v1/dags/partner_feeds_hourly/dagRuns/p1/taskInstances/download_feed/"
+    assert (
+        client.patch(url + "1", json={"new_state": "skipped", "dry_run": False}, auth=admin).status_code
+        == 200
+    )
+    assert_problem(client.patch(url + "9", json={"new_state": "skipped"}, auth=admin), 404)
+    with db.session_factory()() as session:
+        rows = session.scalars(select(EventLog).order_by(EventLog.id)).all()
+        logged = [
+            (row.event, row.task_id, json.loads(row.extra))
+            for row in rows
+            if row.event.startswith("api.patch_")
+        ]
+    first = {"new_state": "skipped", "dry_run": False, "map_index": 1}
+    second = {"new_state": "skipped", "map_index": 9}
+    assert logged == [
+        ("api.patch_mapped_task_instance", "download_feed", first),
+        ("api.patch_task_instance", "download_feed", first),
+        ("api.patch_mapped_task_instance", "download_feed", second),
+        ("api.patch_task_instance", "download_feed", second),
+    ]
 
 
 @pytest.mark.parametrize(
