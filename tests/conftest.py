@@ -20,6 +20,7 @@ import pytest
 
 os.environ.setdefault("ORCHESTRATOR_API_VALIDATE_RESPONSES", "true")
 os.environ.setdefault("ORCHESTRATOR_API_AUTH_CACHE_TTL", "30")
+os.environ.setdefault("ORCHESTRATOR_API_HEALTH_CACHE_SECONDS", "0")  # tests write heartbeats and read at once
 
 import httpx
 import uvicorn

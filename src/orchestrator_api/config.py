@@ -15,6 +15,7 @@ from typing import Any
 from orchestrator_api.operations.settings import OPERATIONS_SETTINGS, check_cors
 from orchestrator_api.setting import PREFIX, ConfigError, Setting
 from orchestrator_api.setting import bool_value as _bool
+from orchestrator_api.setting import non_negative_float as _non_negative_float
 from orchestrator_api.setting import non_negative_int as _non_negative_int
 from orchestrator_api.setting import positive_float as _positive_float
 from orchestrator_api.setting import positive_int as _positive_int
@@ -111,6 +112,14 @@ SETTINGS: tuple[Setting, ...] = (
         "api",
         "Answer `get_xcom_entry` with `deserialize=true` (Airflow's "
         "`[api] enable_xcom_deserialize_support`); off: that request is a 400, as in Airflow.",
+    ),
+    Setting(
+        "HEALTH_CACHE_SECONDS",
+        _non_negative_float,
+        "1",
+        "api",
+        "Seconds a worker answers `GET /health` from its last reading of the database (0: read it for "
+        "every request); a heartbeat shows up at most this late, against Airflow's 30 s threshold.",
     ),
     Setting(
         "VALIDATE_RESPONSES",
@@ -220,6 +229,7 @@ class Settings:
     expose_config: str
     test_connection: bool
     enable_xcom_deserialize_support: bool
+    health_cache_seconds: float
     validate_responses: bool
     docs_url: str
     auth_cache_ttl: int

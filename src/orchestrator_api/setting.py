@@ -68,3 +68,13 @@ def positive_float(raw: str) -> float:
     if not value > 0 or value == float("inf"):
         raise ConfigError(f"expected a positive number, got {raw!r}")
     return value
+
+
+def non_negative_float(raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"expected a number, got {raw!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise ConfigError(f"expected a number of at least 0, got {raw!r}")
+    return value

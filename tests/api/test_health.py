@@ -64,3 +64,12 @@ def test_the_most_recent_job_of_each_type_decides(client):
     body = client.get("/api/v1/health").json()
     assert body["scheduler"] == {"status": "healthy", "latest_scheduler_heartbeat": beat}
     assert body["triggerer"] == {"status": "unhealthy", "latest_triggerer_heartbeat": triggerer}
+
+
+def test_a_worker_reuses_its_reading_for_the_configured_time(client, settings_env):
+    settings_env(HEALTH_CACHE_SECONDS="3600")
+    assert client.get("/api/v1/health").json()["scheduler"]["status"] == "unhealthy"
+    add_job("SchedulerJob", "running", timedelta(seconds=1))
+    assert client.get("/api/v1/health").json()["scheduler"]["status"] == "unhealthy"  # the same reading
+    settings_env(HEALTH_CACHE_SECONDS="0")
+    assert client.get("/api/v1/health").json()["scheduler"]["status"] == "healthy"

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from orchestrator_api import __version__, db
+from orchestrator_api.config import get_settings
 from orchestrator_api.models.run import Job
 from orchestrator_api.timeutil import isoformat, utcnow
 
@@ -37,13 +40,34 @@ def _component(
     return "healthy" if alive else "unhealthy"
 
 
-def get_health() -> dict[str, Any]:
-    # Its own short session: a failing database must give an answer, not spoil the request's session.
-    latest: dict[str, tuple[str | None, datetime | None]] = {}
+_Jobs = dict[str, tuple[str | None, datetime | None]]
+
+
+class _Reading:
+    """A worker's last reading of the database for ``get_health``, reused for ``HEALTH_CACHE_SECONDS``.
+
+    A load balancer or monitor polling health would otherwise cost a database round trip per poll; the lock
+    makes a burst of polls wait for one reading instead of each making its own.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._expires = 0.0
+        self._value: tuple[str, _Jobs] = ("unhealthy", {})
+
+    def get(self, ttl: float) -> tuple[str, _Jobs]:
+        with self._lock:
+            if ttl <= 0 or time.monotonic() >= self._expires:
+                self._value = _read_database()
+                self._expires = time.monotonic() + ttl
+            return self._value
+
+
+def _read_database() -> tuple[str, _Jobs]:
+    """The database's status and the most recent job of each type by heartbeat, in one query."""
+    # Its own short session: a failing database must give an answer, not spoil a request's session.
     try:
         with db.session_factory()() as session:
-            session.execute(text("SELECT 1"))
-            # The most recent job of each type by heartbeat, in one query.
             newest = (
                 select(Job.job_type, func.max(Job.latest_heartbeat).label("heartbeat"))
                 .where(Job.job_type.in_((SCHEDULER, TRIGGERER, DAG_PROCESSOR)))
@@ -58,11 +82,17 @@ def get_health() -> dict[str, Any]:
                 )
                 .order_by(Job.id)
             )
-            latest = {job_type: (state, heartbeat) for job_type, state, heartbeat in rows}
-        database = "healthy"
+            return "healthy", {job_type: (state, heartbeat) for job_type, state, heartbeat in rows}
     except SQLAlchemyError as exc:
         log.error("health check: metadata database unreachable: %s", type(exc).__name__)
-        database = "unhealthy"
+        return "unhealthy", {}
+
+
+_reading = _Reading()
+
+
+def get_health() -> dict[str, Any]:
+    database, latest = _reading.get(get_settings().health_cache_seconds)
     now = utcnow()
 
     def heartbeat(job_type: str) -> str | None:
