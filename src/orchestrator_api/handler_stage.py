@@ -35,6 +35,7 @@ def checked_by_handler(errors: list[ValidationError]) -> bool:
     """Whether each of ``errors`` breaks a rule Airflow checks in its handler rather than its spec."""
     return bool(errors) and all(
         error.validator in HANDLER_KEYWORDS
+        and isinstance(error.schema, dict)
         and error.validator not in error.schema.get("x-airflow-spec-checks", ())
         for error in errors
     )
