@@ -118,8 +118,10 @@ def pending(operation_id: str, principal: Principal | None) -> dict[str, Any]:
 
 def record(row: Mapping[str, Any]) -> EventLog:
     """Add ``row`` (from :func:`pending`, with this request's notes) to the request's session."""
-    entries = _entries(row, flask.g.pop("audit_notes", {}))
+    notes = flask.g.pop("audit_notes", {})
+    entries = _entries(row, notes)
     db.session().add_all(entries)
+    db.if_commit_fails(lambda: _write_apart(row, notes))  # refused at commit: logged all the same
     return entries[0]
 
 
@@ -130,11 +132,15 @@ def record_refused(row: Mapping[str, Any]) -> None:
     row before the handler runs), so it is committed here, apart. A database that cannot take it does not
     change the answer the caller gets.
     """
-    entries = _entries(row, flask.g.pop("audit_notes", {}))
+    notes = flask.g.pop("audit_notes", {})
     db.discard_request_work()
+    _write_apart(row, notes)
+
+
+def _write_apart(row: Mapping[str, Any], notes: Mapping[str, Any]) -> None:
     try:
         with db.session_factory()() as session, session.begin():
-            session.add_all(entries)
+            session.add_all(_entries(row, notes))
     except SQLAlchemyError as exc:
         log.warning("audit row of a refused %s not written: %s", row["event"], type(exc).__name__)
 

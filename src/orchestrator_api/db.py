@@ -9,7 +9,7 @@ roll back.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 import flask
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from orchestrator_api.config import get_settings
@@ -103,11 +104,26 @@ def session() -> Session:
 
 
 def commit_request_session(response: flask.Response) -> flask.Response:
-    """``after_request``: commit the request's work when the response is a success."""
+    """``after_request``: commit the request's work when the response is a success.
+
+    A commit the database refuses (a constraint another request's write now breaks) is rolled back and
+    raised for the error handlers to answer; what :func:`if_commit_fails` registered runs first.
+    """
     current: Session | None = flask.g.get("db_session")
     if current is not None and response.status_code < 400:
-        current.commit()
+        try:
+            current.commit()
+        except SQLAlchemyError:
+            current.rollback()
+            for callback in flask.g.pop("if_commit_fails", []):
+                callback()
+            raise
     return response
+
+
+def if_commit_fails(callback: Callable[[], None]) -> None:
+    """Run ``callback`` if this request's commit is refused (after the rollback)."""
+    flask.g.setdefault("if_commit_fails", []).append(callback)
 
 
 def discard_request_work() -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from orchestrator_api import db
 from tests import factories
 from tests import factories_observability as more
 from tests.problems import assert_problem
@@ -330,3 +331,30 @@ def test_permissions_are_checked_before_what_airflows_handler_refuses(client, ad
     assert_problem(client.post("/api/v1/dags/etl_daily/dagRuns/run_1/clear", json=body, auth=viewer), 403)
     assert_problem(client.patch("/api/v1/pools/default_pool?update_mask=bogus", json={}, auth=viewer), 403)
     assert recorded(client, admin, "api.clear_dag_run") == []
+
+
+def _refuse_pool_updates() -> None:
+    """A trigger that makes the database refuse any change to a pool, as a conflicting write would."""
+    with db.engine().begin() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql(
+                "CREATE TRIGGER refuse BEFORE UPDATE ON slot_pool BEGIN SELECT RAISE(ABORT, 'refused'); END"
+            )
+            return
+        conn.exec_driver_sql(
+            "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RAISE EXCEPTION 'refused' USING ERRCODE = '23514'; END $$"
+        )
+        conn.exec_driver_sql(
+            "CREATE TRIGGER refuse BEFORE UPDATE ON slot_pool FOR EACH ROW EXECUTE FUNCTION refuse()"
+        )
+
+
+def test_a_change_the_database_refuses_at_commit_is_recorded(client, admin):
+    assert client.post("/api/v1/pools", json={"name": "etl", "slots": 2}, auth=admin).status_code == 200
+    _refuse_pool_updates()
+    response = client.patch("/api/v1/pools/etl?update_mask=slots", json={"slots": 5}, auth=admin)
+    assert_problem(response, 409)
+    assert client.get("/api/v1/pools/etl", auth=admin).json()["slots"] == 2
+    extra = {"pool_name": "etl", "slots": 5, "update_mask": "slots"}
+    assert recorded(client, admin, "api.patch_pool") == [(None, None, extra)]
