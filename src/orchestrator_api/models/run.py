@@ -25,7 +25,6 @@ from orchestrator_api.models.dag import DAG_ID_LENGTH, dag_foreign_key
 from orchestrator_api.models.organization import OrgScoped, organization_indexes
 from orchestrator_api.timeutil import utcnow
 
-
 # List indexes (0010). Every list query filters by organization, so each filter and sort key the spec
 # allows is indexed after it and before the id tie-breaker: `WHERE organization_id = ? [AND key = ?]
 # ORDER BY key, id LIMIT n` then reads n index entries, and no single-column index tempts the planner
@@ -33,11 +32,11 @@ from orchestrator_api.timeutil import utcnow
 DAG_RUN_LIST_KEYS = (
     "id", "dag_id", "state", "run_id", "logical_date", "start_date", "end_date",
     "data_interval_start", "data_interval_end", "updated_at",
-)
+)  # fmt: skip
 TASK_INSTANCE_LIST_KEYS = (
     "id", "dag_id", "state", "run_id", "task_id", "map_index", "start_date", "end_date", "duration",
     "pool", "queue", "priority_weight", "try_number", "operator", "executor", "updated_at",
-)
+)  # fmt: skip
 
 
 class DagRun(OrgScoped, UpdatedAtMixin, Base):
