@@ -8,11 +8,13 @@ One test walks every case, because starting a pair of servers costs more than al
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import pytest
 
+from tests import runs_scenarios
 from tests.factories_access import user_patch
 from tests.problems import assert_problem
 from tests.servers import serve
@@ -64,11 +66,26 @@ def role_change_is_shared(a: httpx.Client, b: httpx.Client, admin: Auth, operato
     assert_problem(a.get("/pools/by_op_2", auth=admin), 404)  # the refused write left nothing
 
 
+def concurrent_triggers_keep_exact_totals(a: httpx.Client, b: httpx.Client, admin: Auth) -> None:
+    # Both instances insert the same DAG's task instances at once: the per-DAG count the database keeps
+    # (migration 0010) must end equal to the rows, which the batch list counts one by one.
+    def trigger(n: int) -> int:
+        body = {"dag_run_id": f"c{n}", "logical_date": f"2026-02-{n + 1:02d}T00:00:00+00:00"}
+        return (a if n % 2 else b).post("/dags/chain/dagRuns", json=body, auth=admin).status_code
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        assert set(pool.map(trigger, range(12))) == {200}
+    listed = a.get("/dags/~/dagRuns/~/taskInstances?limit=1", auth=admin).json()["total_entries"]
+    counted = b.post("/dags/~/dagRuns/~/taskInstances/list", json={"page_limit": 1}, auth=admin)
+    assert listed == counted.json()["total_entries"] == 12 * 3
+
+
 @pytest.mark.slow
 def test_two_instances_on_one_database_see_each_others_changes_at_once(
-    database: str, tmp_path: Path, admin: Auth, viewer: Auth, make_user
+    database: str, tmp_path: Path, admin: Auth, viewer: Auth, make_user, dag_folder
 ) -> None:
     operator = make_user("olga", "Op")
+    dag_folder({"chain.yaml": runs_scenarios.CHAIN_DAG})
     with (
         serve(database, tmp_path, instances=2, AUTH_CACHE_TTL="600") as (url_a, url_b),
         httpx.Client(base_url=f"{url_a}/api/v1", timeout=30) as a,
@@ -80,3 +97,4 @@ def test_two_instances_on_one_database_see_each_others_changes_at_once(
         token_revocation_is_shared(b, a, admin)
         password_change_is_shared(a, b, admin, viewer)
         role_change_is_shared(a, b, admin, operator)
+        concurrent_triggers_keep_exact_totals(a, b, admin)

@@ -16,7 +16,7 @@ from connexion import FlaskApp
 from sqlalchemy import Select, and_, create_engine, func, select, text
 from sqlalchemy.engine import Row
 
-from orchestrator_api.models import Dag, DagRun, Job, TaskInstance
+from orchestrator_api.models import Dag, DagRun, Job, TaskInstance, TaskInstanceCount
 from orchestrator_api.models.dag import DagTag
 
 _engine = create_engine(os.environ["ORCHESTRATOR_API_DATABASE_URL"])
@@ -32,10 +32,14 @@ def _rows(rows: list[Row[Any]]) -> list[dict[str, Any]]:
     return [{key: _plain(value) for key, value in row._mapping.items()} for row in rows]
 
 
-def _page(stmt: Select[Any], count: Select[Any], key: str, limit: int) -> dict[str, Any]:
+def _page(
+    stmt: Select[Any], count: Select[Any], key: str, limit: int, *, kept: bool = False
+) -> dict[str, Any]:
+    """A page and its total: ``count``'s rows counted, or with ``kept`` its one value (a kept total)."""
     with _engine.connect() as conn:
         rows = conn.execute(stmt.limit(limit)).all()
-        total = conn.execute(select(func.count()).select_from(count.subquery())).scalar_one()
+        total_stmt = count if kept else select(func.count()).select_from(count.subquery())
+        total = conn.execute(total_stmt).scalar_one()
     return {key: _rows(list(rows)), "total_entries": total}
 
 
@@ -99,7 +103,12 @@ def task_instances(dag_id: str, dag_run_id: str, limit: int = 100) -> dict[str, 
     if dag_run_id != "~":
         stmt = stmt.where(TaskInstance.run_id == dag_run_id)
         count = count.where(TaskInstance.run_id == dag_run_id)
-    return _page(stmt, count, "task_instances", limit)
+        return _page(stmt, count, "task_instances", limit)
+    # Whole DAGs: the server reads the per-DAG counts the database keeps (migration 0010); so does this.
+    kept = select(func.coalesce(func.sum(TaskInstanceCount.instances), 0))
+    if dag_id != "~":
+        kept = kept.where(TaskInstanceCount.dag_id == dag_id)
+    return _page(stmt, kept, "task_instances", limit, kept=True)
 
 
 app = FlaskApp(__name__)

@@ -127,6 +127,7 @@ def paginate(
     scalars: bool = True,
     capped: bool = True,
     count_from: AnySelect | None = None,
+    total_from: AnySelect | None = None,
 ) -> Page[Any]:
     """Run one page of ``stmt`` and count the whole filtered set.
 
@@ -134,7 +135,8 @@ def paginate(
     order and consecutive pages never overlap or skip. ``capped=False`` takes ``limit`` as given, for the
     few operations where Airflow does not apply its maximum page size. ``count_from``, when given, is
     counted instead of ``stmt``: the same rows without the joins that cannot change how many there are
-    (the page's joins make a count of a large table scan an index per row).
+    (the page's joins make a count of a large table scan an index per row). ``total_from``, when given,
+    is a statement that answers the exact total itself (a count kept up to date elsewhere), run instead.
     """
     size = effective_limit(limit, capped=capped)
     start = offset or 0
@@ -152,14 +154,14 @@ def paginate(
     result = session.execute(page_stmt)
     rows: Sequence[Any] = result.scalars().all() if scalars else result.all()
     if 0 < len(rows) < size or (start == 0 and not rows):
-        total = start + len(rows)  # the last page: the total is known without counting
-    else:
-        # Count over the key columns only, so computed columns of the page (aggregates) are not evaluated.
-        counted = stmt if count_from is None else count_from
-        keys = counted.with_only_columns(*tiebreak, maintain_column_froms=True).order_by(None)
-        count_stmt = select(func.count()).select_from(keys.subquery())
-        total = session.execute(count_stmt).scalar_one()
-    return Page(rows=rows, total=total)
+        return Page(rows=rows, total=start + len(rows))  # the last page: known without counting
+    if total_from is not None:
+        return Page(rows=rows, total=int(session.execute(total_from).scalar_one()))
+    # Count over the key columns only, so computed columns of the page (aggregates) are not evaluated.
+    counted = stmt if count_from is None else count_from
+    keys = counted.with_only_columns(*tiebreak, maintain_column_froms=True).order_by(None)
+    count_stmt = select(func.count()).select_from(keys.subquery())
+    return Page(rows=rows, total=session.execute(count_stmt).scalar_one())
 
 
 # The two ways to choose a page: Airflow's, and the page-number style (extension) that maps onto it.

@@ -25,7 +25,14 @@ from orchestrator_api.models.event_log import EventLog
 from orchestrator_api.models.meta import InstanceMeta
 from orchestrator_api.models.organization import Organization, OrganizationMember
 from orchestrator_api.models.resources import DEFAULT_POOL, Connection, Pool, Variable
-from orchestrator_api.models.run import DagRun, Job, TaskInstance, TaskInstanceHistory, XCom
+from orchestrator_api.models.run import (
+    DagRun,
+    Job,
+    TaskInstance,
+    TaskInstanceCount,
+    TaskInstanceHistory,
+    XCom,
+)
 from orchestrator_api.models.token import AccessToken, TriggerToken, access_token_role
 from orchestrator_api.models.worker import Worker
 
@@ -59,6 +66,7 @@ __all__ = [
     "Role",
     "Task",
     "TaskInstance",
+    "TaskInstanceCount",
     "TaskInstanceHistory",
     "TaskOutletDatasetReference",
     "TriggerToken",

@@ -35,12 +35,13 @@ def dag_foreign_key(*columns: str) -> ForeignKeyConstraint:
 class Dag(OrgScoped, UpdatedAtMixin, Base):
     __tablename__ = "dag"
     __allow_unmapped__ = True  # for `preloaded_tag_names`, which is not a column
+    organization_indexed = False  # the primary key starts with it
     __table_args__ = (
         # A dag_id is unique within its organization only.
         PrimaryKeyConstraint("organization_id", "dag_id"),
-        # List indexes (0006): the default page (active DAGs by id) without a sort, and the sort keys
-        # the spec allows that had no index.
-        Index("ix_dag_is_active_dag_id", "is_active", "dag_id"),
+        # The default page (one organization's active DAGs by id) without a sort (0010); the sort keys
+        # the spec allows that had no index (0006).
+        Index("ix_dag_organization_id_is_active_dag_id", "organization_id", "is_active", "dag_id"),
         Index("ix_dag_dag_display_name", "dag_display_name"),
         Index("ix_dag_owners", "owners"),
         Index("ix_dag_last_parsed_time", "last_parsed_time"),
@@ -107,6 +108,7 @@ class Dag(OrgScoped, UpdatedAtMixin, Base):
 
 class DagTag(OrgScoped, Base):
     __tablename__ = "dag_tag"
+    organization_indexed = False  # the primary key starts with it
     __table_args__ = (PrimaryKeyConstraint("organization_id", "dag_id", "name"), dag_foreign_key("dag_id"))
 
     dag_id: Mapped[str] = mapped_column(String(DAG_ID_LENGTH))
@@ -117,6 +119,7 @@ class DagTag(OrgScoped, Base):
 
 class Task(OrgScoped, Base):
     __tablename__ = "task"
+    organization_indexed = False  # the primary key starts with it
     __table_args__ = (PrimaryKeyConstraint("organization_id", "dag_id", "task_id"), dag_foreign_key("dag_id"))
 
     dag_id: Mapped[str] = mapped_column(String(DAG_ID_LENGTH))
@@ -165,6 +168,7 @@ class Task(OrgScoped, Base):
 
 class DagCode(OrgScoped, Base):
     __tablename__ = "dag_code"
+    organization_indexed = False  # the primary key starts with it
     __table_args__ = (PrimaryKeyConstraint("organization_id", "fileloc"),)
 
     fileloc: Mapped[str] = mapped_column(String(2000))
@@ -174,6 +178,7 @@ class DagCode(OrgScoped, Base):
 
 class DagWarning(OrgScoped, Base):
     __tablename__ = "dag_warning"
+    organization_indexed = False  # the primary key starts with it
     __table_args__ = (
         PrimaryKeyConstraint("organization_id", "dag_id", "warning_type"),
         dag_foreign_key("dag_id"),

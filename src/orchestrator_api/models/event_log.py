@@ -8,7 +8,7 @@ from sqlalchemy import Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from orchestrator_api.models.base import Base, UTCDateTime
-from orchestrator_api.models.organization import OrgScoped
+from orchestrator_api.models.organization import OrgScoped, organization_indexes
 from orchestrator_api.timeutil import utcnow
 
 
@@ -16,14 +16,14 @@ class EventLog(OrgScoped, Base):
     __tablename__ = "log"
     __table_args__ = (
         Index("ix_log_dag_id_task_id_run_id", "dag_id", "task_id", "run_id"),
-        # List indexes (0006): sort keys of the event log list.
-        Index("ix_log_task_id", "task_id"),
-        Index("ix_log_run_id", "run_id"),
-        Index("ix_log_execution_date", "execution_date"),
+        # List indexes (0010): the default page and the sort keys, after the organization every list
+        # filters by (see ``models.run.organization_indexes``).
+        *organization_indexes("log", ("id", "dttm", "task_id", "run_id", "execution_date")),
     )
+    organization_indexed = False  # ix_log_organization_id_id replaces it
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    dttm: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    dttm: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     dag_id: Mapped[str | None] = mapped_column(String(250))
     task_id: Mapped[str | None] = mapped_column(String(250))
     map_index: Mapped[int | None] = mapped_column(Integer)

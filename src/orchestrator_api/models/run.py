@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
+    PrimaryKeyConstraint,
     String,
     Text,
     UniqueConstraint,
@@ -21,8 +22,21 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from orchestrator_api.models.base import Base, UpdatedAtMixin, UTCDateTime
 from orchestrator_api.models.dag import DAG_ID_LENGTH, dag_foreign_key
-from orchestrator_api.models.organization import OrgScoped
+from orchestrator_api.models.organization import OrgScoped, organization_indexes
 from orchestrator_api.timeutil import utcnow
+
+# List indexes (0010). Every list query filters by organization, so each filter and sort key the spec
+# allows is indexed after it and before the id tie-breaker: `WHERE organization_id = ? [AND key = ?]
+# ORDER BY key, id LIMIT n` then reads n index entries, and no single-column index tempts the planner
+# into reading a whole organization (or a whole table) to sort it. ("id" alone: the default page.)
+DAG_RUN_LIST_KEYS = (
+    "id", "dag_id", "state", "run_id", "logical_date", "start_date", "end_date",
+    "data_interval_start", "data_interval_end", "updated_at",
+)  # fmt: skip
+TASK_INSTANCE_LIST_KEYS = (
+    "id", "dag_id", "state", "run_id", "task_id", "map_index", "start_date", "end_date", "duration",
+    "pool", "queue", "priority_weight", "try_number", "operator", "executor", "updated_at",
+)  # fmt: skip
 
 
 class DagRun(OrgScoped, UpdatedAtMixin, Base):
@@ -32,12 +46,9 @@ class DagRun(OrgScoped, UpdatedAtMixin, Base):
         UniqueConstraint("organization_id", "dag_id", "logical_date"),
         dag_foreign_key("dag_id"),
         Index("ix_dag_run_dag_id_state", "dag_id", "state"),
-        # List indexes (0006): one DAG's runs in id order, and the sort keys the spec allows.
-        Index("ix_dag_run_dag_id_id", "dag_id", "id"),
-        Index("ix_dag_run_run_id", "run_id"),
-        Index("ix_dag_run_data_interval_start", "data_interval_start"),
-        Index("ix_dag_run_data_interval_end", "data_interval_end"),
+        *organization_indexes("dag_run", DAG_RUN_LIST_KEYS),
     )
+    organization_indexed = False  # ix_dag_run_organization_id_id replaces it
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     dag_id: Mapped[str] = mapped_column(String(DAG_ID_LENGTH))
@@ -50,8 +61,8 @@ class DagRun(OrgScoped, UpdatedAtMixin, Base):
     external_trigger: Mapped[bool] = mapped_column(Boolean, default=True)
     conf: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    start_date: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
-    end_date: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    start_date: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    end_date: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_scheduling_decision: Mapped[datetime | None] = mapped_column(UTCDateTime())
     note: Mapped[str | None] = mapped_column(Text)
     clear_number: Mapped[int] = mapped_column(Integer, default=0)
@@ -76,20 +87,20 @@ class _TaskInstanceColumns:
     map_index: Mapped[int] = mapped_column(Integer, default=-1)
     try_number: Mapped[int] = mapped_column(Integer, default=0)
     max_tries: Mapped[int] = mapped_column(Integer, default=0)
-    state: Mapped[str | None] = mapped_column(String(20), index=True)
-    start_date: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
-    end_date: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
-    duration: Mapped[float | None] = mapped_column(Float, index=True)
+    state: Mapped[str | None] = mapped_column(String(20))
+    start_date: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    end_date: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    duration: Mapped[float | None] = mapped_column(Float)
     hostname: Mapped[str] = mapped_column(String(1000), default="")
     unixname: Mapped[str] = mapped_column(String(1000), default="")
     pid: Mapped[int | None] = mapped_column(Integer)
-    pool: Mapped[str] = mapped_column(String(256), index=True)
+    pool: Mapped[str] = mapped_column(String(256))
     pool_slots: Mapped[int] = mapped_column(Integer, default=1)
-    queue: Mapped[str] = mapped_column(String(256), index=True)
+    queue: Mapped[str] = mapped_column(String(256))
     priority_weight: Mapped[int] = mapped_column(Integer, default=1)
     operator: Mapped[str | None] = mapped_column(String(1000))
     queued_dttm: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    executor: Mapped[str | None] = mapped_column(String(1000), index=True)
+    executor: Mapped[str | None] = mapped_column(String(1000))
     executor_config: Mapped[str] = mapped_column(Text, default="{}")
     rendered_fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     rendered_map_index: Mapped[str | None] = mapped_column(String(250))
@@ -101,16 +112,14 @@ class TaskInstance(OrgScoped, UpdatedAtMixin, _TaskInstanceColumns, Base):
         UniqueConstraint("organization_id", "dag_id", "run_id", "task_id", "map_index"),
         _run_foreign_key(),
         Index("ix_task_instance_dag_id_task_id", "dag_id", "task_id"),
-        # List indexes (0006): the filters and sort keys of the task instance lists that had none.
-        Index("ix_task_instance_run_id", "run_id"),
-        Index("ix_task_instance_task_id", "task_id"),
-        Index("ix_task_instance_map_index", "map_index"),
-        Index("ix_task_instance_priority_weight", "priority_weight"),
-        Index("ix_task_instance_try_number", "try_number"),
-        Index("ix_task_instance_operator", "operator"),
-        # Lists filter by organization and sort by start_date (0007): one index serves both.
-        Index("ix_task_instance_organization_id_start_date", "organization_id", "start_date"),
+        # The processes that serve every organization (scheduler, workers) select by these alone.
+        Index("ix_task_instance_state", "state"),
+        Index("ix_task_instance_pool", "pool"),
+        Index("ix_task_instance_queue", "queue"),
+        Index("ix_task_instance_executor", "executor"),
+        *organization_indexes("task_instance", TASK_INSTANCE_LIST_KEYS),
     )
+    organization_indexed = False  # ix_task_instance_organization_id_id replaces it
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     note: Mapped[str | None] = mapped_column(Text)
@@ -124,6 +133,10 @@ class TaskInstance(OrgScoped, UpdatedAtMixin, _TaskInstanceColumns, Base):
     version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
+# The history's single-column indexes, as they were when the live table had the same ones (0007).
+_HISTORY_INDEXED = ("state", "start_date", "end_date", "duration", "pool", "queue", "executor")
+
+
 class TaskInstanceHistory(OrgScoped, _TaskInstanceColumns, Base):
     """A finished try, copied here when its task instance is cleared to run again."""
 
@@ -131,10 +144,27 @@ class TaskInstanceHistory(OrgScoped, _TaskInstanceColumns, Base):
     __table_args__ = (
         UniqueConstraint("organization_id", "dag_id", "run_id", "task_id", "map_index", "try_number"),
         _run_foreign_key(),
+        *(Index(f"ix_task_instance_history_{name}", name) for name in _HISTORY_INDEXED),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
+class TaskInstanceCount(OrgScoped, Base):
+    """How many task instances each DAG has, so a list's total needs no pass over a million rows.
+
+    Database triggers (migration 0010) keep it: every INSERT and DELETE on ``task_instance``, whoever runs
+    it (the API, the scheduler, a bulk load, a cascade from a run, DAG or organization), adds or subtracts
+    in the same transaction, so the figure is exact in every session that can see the rows it counts.
+    """
+
+    __tablename__ = "task_instance_count"
+    __table_args__ = (PrimaryKeyConstraint("organization_id", "dag_id"),)
+    organization_indexed = False  # the primary key starts with it
+
+    dag_id: Mapped[str] = mapped_column(String(DAG_ID_LENGTH))
+    instances: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class XCom(OrgScoped, Base):
