@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 import flask
@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException
 
 from orchestrator_api import db, problems
+from orchestrator_api.concurrency import handler_pool, limit_credential_checks
 from orchestrator_api.config import Settings, get_settings
 from orchestrator_api.middleware import (
     RESPONSE_VALIDATORS,
@@ -67,19 +68,23 @@ def _root() -> werkzeug.Response:
     return flask.redirect(f"{API_BASE}/ui/")
 
 
-@asynccontextmanager
-async def _freeze_after_start(_app: Any) -> AsyncIterator[None]:
-    """Move everything built at start (the parsed and resolved spec copies, validators, models, modules:
-    hundreds of thousands of objects) out of the garbage collector's reach once the app has started.
+def _lifespan(concurrency: int, *, freeze: bool) -> Callable[[Any], AbstractAsyncContextManager[None]]:
+    """What a worker does once its event loop runs, before the first request."""
 
-    connexion builds its middleware stack when the server's lifespan starts, just before this runs.
-    Without it every full collection walks all of them again, a pause of tens of milliseconds that
-    lands on whichever requests are in flight (the p99 at 8 connections). The objects live as long as
-    the process anyway, so nothing is lost by never collecting them.
-    """
-    gc.collect()
-    gc.freeze()
-    yield
+    @asynccontextmanager
+    async def lifespan(_app: Any) -> AsyncIterator[None]:
+        limit_credential_checks(concurrency)
+        if freeze:
+            # Move everything built at start (the parsed and resolved spec copies, validators, models,
+            # modules: hundreds of thousands of objects) out of the garbage collector's reach. connexion
+            # builds its middleware stack when the lifespan starts, just before this runs. Without it
+            # every full collection walks them all again, a pause of tens of milliseconds that lands on
+            # the requests in flight (the p99 at 8 connections); they live as long as the process anyway.
+            gc.collect()
+            gc.freeze()
+        yield
+
+    return lifespan
 
 
 def create_app(settings: Settings | None = None, *, server: bool = False) -> FlaskApp:
@@ -93,12 +98,14 @@ def create_app(settings: Settings | None = None, *, server: bool = False) -> Fla
     ops = operations(spec)
     app = FlaskApp(
         __name__,
-        lifespan=_freeze_after_start if server else None,
+        lifespan=_lifespan(settings.request_concurrency, freeze=server),
         swagger_ui_options=SwaggerUIOptions(
             swagger_ui_path="/ui",
             swagger_ui_config={"persistAuthorization": True, "displayRequestDuration": True},
         ),
     )
+    # connexion gives the Flask app a2wsgi's default pool (10 threads, no admission limit).
+    app._middleware_app.asgi_app = handler_pool(app.app.wsgi_app, settings.request_concurrency)
     # A dataset URI path parameter may hold "//" (or start with "/"): Flask must route such paths as they
     # are instead of answering a redirect to a path with the slashes merged. Set before routes are added.
     app.app.url_map.merge_slashes = False

@@ -193,6 +193,15 @@ SETTINGS: tuple[Setting, ...] = (
         "Requests after which a worker is replaced (with up to 50% jitter); 0: never. A replaced worker "
         "finishes its keep-alive clients' requests before it exits.",
     ),
+    Setting(
+        "REQUEST_CONCURRENCY",
+        _positive_int,
+        "2",
+        "server",
+        "Requests one worker works on at once (handlers and credential checks); the rest wait their "
+        "turn. Handlers hold Python's lock most of their time, so more at once lengthen each other. "
+        "Streamed bodies (a run's `/wait`) do not count.",
+    ),
     Setting("LOG_LEVEL", str, "INFO", "logging", "Python log level of the server."),
     Setting(
         "LEASE_SECONDS",
@@ -243,6 +252,7 @@ class Settings:
     workers: int
     worker_timeout: int
     max_requests: int
+    request_concurrency: int
     log_level: str
     lease_seconds: float
     scheduler_interval: float

@@ -53,6 +53,7 @@ def raise_deferred() -> None:
         raise problem
 
 
-def parameter_errors_for_handler(name: str, errors: list[ValidationError]) -> bool:
-    """Whether a parameter's ``errors`` are Airflow's handler's to report (an unknown mask field)."""
-    return name in HANDLER_PARAMETERS and bool(errors) and all(e.validator == "enum" for e in errors)
+def parameter_errors_for_handler(errors: list[ValidationError]) -> bool:
+    """Whether the ``errors`` of one of the ``HANDLER_PARAMETERS`` are Airflow's handler's to report (an
+    unknown mask field)."""
+    return bool(errors) and all(e.validator == "enum" for e in errors)

@@ -23,24 +23,22 @@ def bool_value(raw: str) -> bool:
     raise ConfigError(f"expected a boolean, got {raw!r}")
 
 
-def positive_int(raw: str) -> int:
+def _integer(raw: str, minimum: int) -> int:
     try:
         value = int(raw)
     except ValueError:
         raise ConfigError(f"expected an integer, got {raw!r}") from None
-    if value < 1:
-        raise ConfigError(f"expected a positive integer, got {value}")
+    if value < minimum:
+        raise ConfigError(f"expected an integer >= {minimum}, got {value}")
     return value
+
+
+def positive_int(raw: str) -> int:
+    return _integer(raw, 1)
 
 
 def non_negative_int(raw: str) -> int:
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ConfigError(f"expected an integer, got {raw!r}") from None
-    if value < 0:
-        raise ConfigError(f"expected zero or a positive integer, got {value}")
-    return value
+    return _integer(raw, 0)
 
 
 def word_list(raw: str) -> tuple[str, ...]:
@@ -60,21 +58,20 @@ class Setting:
     secret: bool = False
 
 
-def positive_float(raw: str) -> float:
+def _number(raw: str, *, zero_allowed: bool) -> float:
     try:
         value = float(raw)
     except ValueError:
         raise ConfigError(f"expected a number, got {raw!r}") from None
-    if not value > 0 or value == float("inf"):
-        raise ConfigError(f"expected a positive number, got {raw!r}")
+    in_range = value >= 0 if zero_allowed else value > 0
+    if not in_range or value == float("inf"):  # NaN compares false: out of range too
+        raise ConfigError(f"expected a finite number {'>=' if zero_allowed else '>'} 0, got {raw!r}")
     return value
+
+
+def positive_float(raw: str) -> float:
+    return _number(raw, zero_allowed=False)
 
 
 def non_negative_float(raw: str) -> float:
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigError(f"expected a number, got {raw!r}") from None
-    if not value >= 0 or value == float("inf"):
-        raise ConfigError(f"expected a number of at least 0, got {raw!r}")
-    return value
+    return _number(raw, zero_allowed=True)

@@ -199,7 +199,7 @@ class SafeParameterValidator(ParameterValidator):  # type: ignore[misc]
         errors = list(
             Draft4Validator(schema, format_checker=Draft4Validator.FORMAT_CHECKER).iter_errors(value)
         )
-        if handler_stage.parameter_errors_for_handler(param["name"], errors):
+        if handler_stage.parameter_errors_for_handler(errors):
             handler_stage.defer(request.scope, BadRequest(detail=error))  # after the audit row, as Airflow
             return None
         return error

@@ -3,6 +3,7 @@ under keep-alive load drops no connection."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from concurrent.futures import ThreadPoolExecutor
@@ -70,3 +71,41 @@ def test_headers_that_never_finish_get_a_problem(serve):
     assert status == 400
     assert headers["content-type"].startswith("application/problem+json")
     assert "did not arrive in time" in json.loads(body)["detail"]
+
+
+QUIET = """
+dag_id: quiet
+schedule: null
+start_date: 2026-01-01
+tasks:
+  - task_id: only
+    operator: BashOperator
+    bash_command: "true"
+"""
+
+
+def test_open_run_watches_do_not_hold_back_other_requests(serve, admin, dag_folder):
+    """With room for one request at a time, three watchers of a run that never moves (no scheduler)
+    keep their streams open and every other request is still answered."""
+    dag_folder({"quiet.yaml": QUIET})
+    served = serve(workers=1, REQUEST_CONCURRENCY="1")
+    api = f"{served.url}/api/v1"
+    with httpx.Client(auth=admin, timeout=20) as client:
+        client.patch(f"{api}/dags/quiet", json={"is_paused": False}).raise_for_status()
+        run_id = client.post(f"{api}/dags/quiet/dagRuns", json={}).json()["dag_run_id"]
+        url = f"{api}/dags/quiet/dagRuns/{run_id}/wait"
+        with contextlib.ExitStack() as open_streams:
+            watchers = [
+                open_streams.enter_context(client.stream("GET", url, params={"interval": 0.2}))
+                for _ in range(3)
+            ]
+            lines = [watcher.iter_lines() for watcher in watchers]
+            assert [json.loads(next(each))["state"] for each in lines] == ["queued"] * 3
+            for _ in range(5):
+                assert client.get(f"{api}/pools").status_code == 200
+                assert client.get(f"{api}/dags/quiet/dagRuns/{run_id}").json()["state"] == "queued"
+            # The watchers are still being served: each has another line by now.
+            assert [json.loads(next(each))["state"] for each in lines] == ["queued"] * 3
+            # Ending the run ends the streams (a watcher that hangs up is not noticed before that).
+            client.patch(f"{api}/dags/quiet/dagRuns/{run_id}", json={"state": "success"}).raise_for_status()
+            assert [json.loads(list(each)[-1])["state"] for each in lines] == ["success"] * 3

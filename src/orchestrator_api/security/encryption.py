@@ -8,10 +8,12 @@ are stored as ``plain:``; with keys, the first one encrypts and every one of the
 from __future__ import annotations
 
 import functools
-
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from typing import TYPE_CHECKING
 
 from orchestrator_api.config import PREFIX, get_settings
+
+if TYPE_CHECKING:
+    from cryptography.fernet import MultiFernet
 
 PLAIN = "plain:"
 FERNET = "fernet:"
@@ -38,7 +40,11 @@ def _keys(setting: str) -> list[str]:
 
 @functools.cache
 def _fernet(setting: str) -> MultiFernet | None:
-    # Cached on the raw setting: every sealed value read or written asks for it.
+    # Cached on the raw setting: every sealed value read or written asks for it. cryptography is imported
+    # here, once a key is configured: without one nothing is sealed, and its bindings cost every server
+    # worker about 7 MiB for nothing.
+    from cryptography.fernet import Fernet, MultiFernet
+
     keys = _keys(setting)
     return MultiFernet([Fernet(key) for key in keys]) if keys else None
 
@@ -64,6 +70,8 @@ def unseal(stored: str) -> str:
     fernet = _configured()
     if fernet is None:
         raise UndecryptableSecret
+    from cryptography.fernet import InvalidToken  # loaded already: _configured() built a MultiFernet
+
     try:
         return fernet.decrypt(stored[len(FERNET) :].encode("ascii")).decode("utf-8", "surrogatepass")
     except (InvalidToken, UnicodeError):
