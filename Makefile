@@ -23,7 +23,8 @@ help:
 	@echo "make fmt    rewrite files with ruff"
 	@echo "make bench  wrk against serve, a bare connexion ceiling and Airflow 2.10.5 on 100 000 task instances,"
 	@echo "           then ours at 10x (1 000 000); writes bench/RESULTS.md (about 30 min; BENCH_ARGS adds options)"
-	@echo "make bench-postgres  the same at 1x on a private PostgreSQL cluster; writes bench/RESULTS-postgres.md"
+	@echo "make bench-postgres  the same at 1x and 10x on a private PostgreSQL cluster, without Airflow (about 20 min);"
+	@echo "           writes bench/RESULTS-postgres.md"
 	@echo "make compat compare every Airflow operation with a real Airflow 2.10.5 (writes compat/REPORT.md)"
 	@echo "make docker build the image and run it"
 	@echo "make sdk    generate Python, TypeScript and Go clients from openapi/v1.yaml into build/sdk"
@@ -111,10 +112,10 @@ bench: install-test $(SERVE_VENV)/.installed
 	BENCH_SERVER_PYTHON=$(SERVE_VENV)/bin/python $(BIN)/python -m bench --scales 1,10 --airflow $(BENCH_ARGS)
 	$(BIN)/python -m bench.execution
 
-# A throwaway cluster from scripts/pg-cluster (installs the Debian package when missing); add
-# BENCH_ARGS="--scales 1,10" for the 10x comparison on PostgreSQL too (each scale gets its own database).
+# A throwaway cluster from scripts/pg-cluster (installs the Debian package when missing); each scale gets
+# its own database. BENCH_ARGS="--scales 1" skips the 10x part.
 bench-postgres: install-test $(SERVE_VENV)/.installed
-	BENCH_SERVER_PYTHON=$(SERVE_VENV)/bin/python scripts/pg-cluster run sh -c 'BENCH_DATABASE_URL="$$ORCHESTRATOR_API_TEST_DATABASE_URL" exec $(BIN)/python -m bench --out bench/RESULTS-postgres.md $(BENCH_ARGS)'
+	BENCH_SERVER_PYTHON=$(SERVE_VENV)/bin/python scripts/pg-cluster run sh -c 'BENCH_DATABASE_URL="$$ORCHESTRATOR_API_TEST_DATABASE_URL" exec $(BIN)/python -m bench --scales 1,10 --out bench/RESULTS-postgres.md $(BENCH_ARGS)'
 
 # Not part of `make test`: installs apache-airflow==2.10.5 into a cached venv (minutes, once), then runs a real
 # Airflow webserver beside ours and compares their answers. Exits 1 while undocumented differences remain.
