@@ -1,9 +1,10 @@
 """How many requests one server worker works on at once.
 
 Handlers and credential checks run in threads, and hold Python's interpreter lock for most of their time:
-with a worker per core, two of them at once keep the core busy while the other waits on the database, and
-every one more only slices the core finer, so each request takes longer and the slowest much longer (the
-p99 at 8 connections fell from about 140 ms to 90 ms going from 10 to 2). The rest wait their turn.
+with a worker per core, two of them at once keep the core busy while one waits on the database, and every
+one more only slices the core finer, so each request takes longer and the slowest much longer (in
+side-by-side runs of the DAG list at 8 connections, two at once had the lower p99 in most pairs, and less
+memory; triggering runs was as fast). The rest wait their turn.
 
 A streamed body (``/wait``) is produced by its thread after the handler returned, outside the limit, so
 watchers do not hold back other requests; they take threads of their own, started only when needed.
