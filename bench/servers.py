@@ -90,8 +90,8 @@ def start_server(env: dict[str, str], log: Path, workers: int) -> Process:
 
 
 def start_ceiling(env: dict[str, str], log: Path, workers: int) -> Process:
-    """The bare connexion app of ``bench/ceiling`` on the same database."""
+    """The bare connexion app of ``bench/ceiling`` on the same database, under the server's worker class."""
     port = free_port()
     command = [SERVER_PYTHON, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
-    command += ["--worker-class", "uvicorn_worker.UvicornWorker", "--log-level", "warning"]
+    command += ["--worker-class", "orchestrator_api.server_worker.Worker", "--log-level", "warning"]
     return _spawn("ceiling", [*command, "bench.ceiling.app:app"], env, log, port)

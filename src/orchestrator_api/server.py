@@ -6,24 +6,13 @@ import os
 import shutil
 import sys
 import tempfile
-from typing import Any, ClassVar, NoReturn
+from typing import Any, NoReturn
 
 from gunicorn.app.base import BaseApplication
-from uvicorn_worker import UvicornWorker
 
 from orchestrator_api.config import get_settings
 
 _MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"  # read by prometheus_client when a worker imports it
-
-
-class Worker(UvicornWorker):  # type: ignore[misc]  # uvicorn-worker ships no type hints
-    """uvicorn worker with our HTTP protocol: problem answers for unparsable requests, and a shutdown that
-    lets keep-alive clients finish instead of dropping their connections (see ``protocol.py``)."""
-
-    CONFIG_KWARGS: ClassVar[dict[str, Any]] = {
-        "loop": "auto",
-        "http": "orchestrator_api.protocol:ProblemHttpToolsProtocol",
-    }
 
 
 class _Server(BaseApplication):  # type: ignore[misc]
@@ -110,7 +99,7 @@ def _run(bind: str, workers: int, timeout: int) -> None:
         {
             "bind": bind,
             "workers": workers,
-            "worker_class": "orchestrator_api.server.Worker",
+            "worker_class": "orchestrator_api.server_worker.Worker",
             "timeout": timeout,
             "graceful_timeout": 30,
             "keepalive": 5,

@@ -75,7 +75,7 @@ def get_dags(
     dag_id_pattern: str | None = None,
 ) -> dict[str, Any]:
     schema = restrict_fields(dag_schema, fields)
-    stmt = select_dags().where(dag_filter(current_principal(), Dag.dag_id))
+    stmt = select_dags(listing=True).where(dag_filter(current_principal(), Dag.dag_id))
     stmt = _filtered_dags(
         stmt, tags=tags, only_active=only_active, paused=paused, dag_id_pattern=dag_id_pattern
     )

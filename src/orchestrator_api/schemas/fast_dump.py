@@ -74,10 +74,8 @@ def _plan(schema: Schema) -> list[Step] | None:
     return steps
 
 
-def _value(obj: Any, attribute: str) -> Any:
-    if isinstance(obj, Mapping):
-        return obj[attribute] if attribute in obj else getattr(obj, attribute, missing)
-    return getattr(obj, attribute, missing)
+def _mapping_value(obj: Mapping[str, Any], attribute: str, default: Any) -> Any:
+    return obj[attribute] if attribute in obj else getattr(obj, attribute, default)
 
 
 def dump_rows(schema: Schema, rows: Sequence[Any]) -> list[dict[str, Any]]:
@@ -90,10 +88,12 @@ def dump_rows(schema: Schema, rows: Sequence[Any]) -> list[dict[str, Any]]:
         return result
     dumped = []
     for obj in rows:
+        # Asked once per row, not per field: an ORM object is no Mapping, and finding that out is slow.
+        read = _mapping_value if isinstance(obj, Mapping) else getattr
         item: dict[str, Any] = {}
         for key, attribute, field, convert, reads_value in plan:
             if reads_value:
-                value = _value(obj, attribute)
+                value = read(obj, attribute, missing)
                 if value is missing:  # the rare path: marshmallow's own rules (dump_default, omission)
                     value = field.serialize(attribute, obj, accessor=schema.get_attribute)
                     if value is not missing:
