@@ -32,7 +32,8 @@ class Worker(GunicornWorker):  # type: ignore[misc]  # gunicorn ships no type hi
         signal.siginterrupt(signal.SIGUSR1, False)  # log reopening must not interrupt a request's reads
 
     def run(self) -> None:
-        from uvicorn._compat import asyncio_run
+        import asyncio
+
         from uvicorn.config import Config
 
         for name, source in (("uvicorn.error", self.log.error_log), ("uvicorn.access", self.log.access_log)):
@@ -52,7 +53,8 @@ class Worker(GunicornWorker):  # type: ignore[misc]  # gunicorn ships no type hi
             forwarded_allow_ips=self.cfg.forwarded_allow_ips,
             backlog=self.cfg.backlog,
         )
-        asyncio_run(self._serve(config), loop_factory=config.get_loop_factory())
+        with asyncio.Runner(loop_factory=config.get_loop_factory()) as runner:
+            runner.run(self._serve(config))
 
     async def _serve(self, config: Any) -> None:
         import asyncio
