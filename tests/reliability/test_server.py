@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
+from orchestrator_api.concurrency import STREAM_THREADS
 from tests.reliability.conftest import raw_request, split_response
 
 MALFORMED = [
@@ -106,6 +107,27 @@ def test_open_run_watches_do_not_hold_back_other_requests(serve, admin, dag_fold
                 assert client.get(f"{api}/dags/quiet/dagRuns/{run_id}").json()["state"] == "queued"
             # The watchers are still being served: each has another line by now.
             assert [json.loads(next(each))["state"] for each in lines] == ["queued"] * 3
-            # Ending the run ends the streams (a watcher that hangs up is not noticed before that).
+            # Ending the run ends the streams.
             client.patch(f"{api}/dags/quiet/dagRuns/{run_id}", json={"state": "success"}).raise_for_status()
             assert [json.loads(list(each)[-1])["state"] for each in lines] == ["success"] * 3
+
+
+def test_watchers_that_hang_up_free_their_threads(serve, admin, dag_folder):
+    """Twice as many watchers as a worker has threads come and go on a run that never moves, each hanging
+    up after its first line: each one's thread is freed, so the next watchers and other requests are served
+    (an abandoned stream used to keep its thread until the run ended)."""
+    dag_folder({"quiet.yaml": QUIET})
+    served = serve(workers=1)
+    api = f"{served.url}/api/v1"
+    with httpx.Client(auth=admin, timeout=20) as client:
+        client.patch(f"{api}/dags/quiet", json={"is_paused": False}).raise_for_status()
+        run_id = client.post(f"{api}/dags/quiet/dagRuns", json={}).json()["dag_run_id"]
+        url = f"{api}/dags/quiet/dagRuns/{run_id}/wait"
+        for _ in range(2 * STREAM_THREADS):
+            with (
+                httpx.Client(auth=admin, timeout=20) as watcher,
+                watcher.stream("GET", url, params={"interval": 0.1}) as stream,
+            ):
+                assert json.loads(next(stream.iter_lines()))["state"] == "queued"
+        assert client.get(f"{api}/pools").status_code == 200
+        assert client.get(f"{api}/dags/quiet/dagRuns/{run_id}").json()["state"] == "queued"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import flask
 
+from orchestrator_api.concurrency import hang_up_of
 from orchestrator_api.execution.watch import lines
 from orchestrator_api.models.run import DagRun
 from orchestrator_api.problems import PermissionDenied
@@ -41,6 +42,7 @@ def wait_dag_run(
         results=list(result or []),
         sse=sse,
         organization_id=current_organization_id(),
+        hung_up=hang_up_of(flask.request.environ),
     )
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     return flask.Response(stream, mimetype=SSE if sse else NDJSON, headers=headers)

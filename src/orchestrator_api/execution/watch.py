@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import time
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -56,8 +56,10 @@ def lines(
     results: list[str],
     sse: bool,
     organization_id: int,
+    hung_up: threading.Event,
 ) -> Iterator[bytes]:
-    """One encoded line now and one per ``interval`` until the run has finished (or is gone).
+    """One encoded line now and one per ``interval`` until the run has finished (or is gone), or until
+    ``hung_up`` is set: the client left, and nobody reads the lines any more.
 
     The lines are produced after the handler returned, outside its request, so the organization the
     request acted in is passed along and entered for each look at the run.
@@ -67,6 +69,5 @@ def lines(
             line = snapshot(dag_id, run_id, task_states, results)
         text = json.dumps(line, separators=(",", ":"))
         yield (f"data: {text}\n\n" if sse else f"{text}\n").encode()
-        if line["state"] in RUN_FINISHED_STATES or line["state"] == "removed":
+        if line["state"] in RUN_FINISHED_STATES or line["state"] == "removed" or hung_up.wait(interval):
             return
-        time.sleep(interval)
