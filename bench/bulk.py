@@ -29,6 +29,11 @@ from orchestrator_api.timeutil import utcnow
 BATCH = 100
 
 
+def _run_id(number: int) -> str:
+    """The id of a DAG's ``number``-th run, the same in its run row and its task instances."""
+    return f"bench_{number:03d}"
+
+
 def _chunks(items: Sequence[Dag], size: int) -> Iterator[Sequence[Dag]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -54,7 +59,7 @@ def _run_rows(
         rows.append(
             {
                 "dag_id": dag.dag_id,
-                "run_id": f"bench_{number:03d}",
+                "run_id": _run_id(number),
                 "logical_date": logical_date,
                 "data_interval_start": interval_start,
                 "data_interval_end": interval_end,
@@ -105,7 +110,7 @@ def seed_runs(database_url: str, runs_per_dag: int, start: Any, triggered_by: st
                     for dag in batch:
                         template = _instance_template(dag.dag_id, tasks[dag.dag_id])
                         for number in range(runs_per_dag):
-                            instances.extend({**row, "run_id": f"bench_{number:03d}"} for row in template)
+                            instances.extend({**row, "run_id": _run_id(number)} for row in template)
                     session.execute(insert(TaskInstance), instances)
     finally:
         engine.dispose()

@@ -134,7 +134,8 @@ def main() -> int:
                 f"median {statistics.median(hops) * 1000:.0f} ms, max {max(hops) * 1000:.0f} ms"
             )
     finally:
-        for process in processes:
+        # Workers first, the server last: a worker outliving the server only logs failed claims.
+        for process in reversed(processes):
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
                 process.wait(timeout=30)

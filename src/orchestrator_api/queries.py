@@ -65,7 +65,7 @@ _TAG_SEPARATOR = "\x1f"  # tag names cannot contain control characters (the DAG 
 
 
 # What the DAG collection shows (schemas.dag.DagSchema): a listed DAG leaves its parameters, documentation
-# and schedule definition unread (decoding their JSON was a tenth of a page's time).
+# and schedule definition unread (loading and decoding them took about a tenth of a page's time).
 _LISTED_DAG_COLUMNS = (
     Dag.dag_id,
     Dag.dag_display_name,
